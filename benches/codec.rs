@@ -1,0 +1,2 @@
+//! Codec throughput benchmark (filled in below).
+fn main() {}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Idempotent installers shared by scripts/run and scripts/test. Each `ensure_*` checks first
+# and returns in milliseconds when its tool is already there, so a second run costs seconds.
+# Versions are pinned here and in Cargo.lock; see ../shared/TOOLCHAIN.md for why each is what
+# it is (the wasm-bindgen-cli lock fix, binaryen from npm rather than Debian, ...).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WASM_PACK_VERSION=0.15.1
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+# The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.
+locked_version() {
+  awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' \
+    "$ROOT/Cargo.lock"
+}
+
+ensure_rust_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding Rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_wasm_bindgen_cli() {
+  local want have crate dir
+  want=$(locked_version wasm-bindgen)
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  [ "$have" = "$want" ] && return 0
+  log "installing wasm-bindgen-cli $want (have: ${have:-none})"
+  # Its published lock pins webpki-roots 1.0.11, which the registry does not have: fetch the
+  # crate, move that one pin back to 1.0.10, and install from the unpacked source.
+  dir=$(mktemp -d)
+  (cd "$dir" && cargo init -q --name fetch_wbg && cargo add -q "wasm-bindgen-cli@=$want" && cargo fetch -q)
+  crate=$(ls "$HOME"/.cargo/registry/cache/*/wasm-bindgen-cli-"$want".crate | head -1)
+  tar -xzf "$crate" -C "$dir"
+  (cd "$dir/wasm-bindgen-cli-$want" && cargo update -q -p webpki-roots --precise 1.0.10 &&
+    cargo install -q --locked --path . --force)
+  rm -rf "$dir"
+}
+
+ensure_wasm_pack() {
+  if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
+    log "installing wasm-pack $WASM_PACK_VERSION"
+    cargo install -q --locked wasm-pack --version "$WASM_PACK_VERSION"
+  fi
+}
+
+# Node tools pinned in package-lock.json (binaryen's wasm-opt: Debian's breaks wasm-bindgen output).
+ensure_node_tools() {
+  if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] ||
+    [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    log "installing node tools (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+ensure_cargo_fuzz() {
+  if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    log "installing cargo-fuzz"
+    cargo +nightly install -q --locked cargo-fuzz
+  fi
+}
+
+# Builds the npm package into pkg/ (release, wasm-opt from node_modules).
+build_pkg() {
+  ensure_rust_target
+  ensure_wasm_bindgen_cli
+  ensure_wasm_pack
+  ensure_node_tools
+  log "wasm-pack build -> pkg/"
+  (cd "$ROOT" && wasm-pack build --mode no-install --release --target web --out-dir pkg)
+}

@@ -1,0 +1,11 @@
+//! wasmqtt: an MQTT 3.1, 3.1.1 and 5.0 client whose protocol core is sans-IO Rust.
+//!
+//! The core ([`codec`], [`topic`]) never touches a socket, a timer or the clock, so the same
+//! code runs natively in tests and in the browser as WebAssembly.
+#![forbid(unsafe_code)]
+
+pub mod codec;
+pub mod topic;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
