@@ -113,17 +113,19 @@ impl TopicName {
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TopicFilter(String);
 
-/// A shared subscription's parts: `$share/{group}/{filter}`, or `$queue/{filter}`.
+/// A shared subscription's parts: `$share/{group}/{filter}`, or `$queue/{filter}`, the older
+/// form that stands for `$share/queue/{filter}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SharedSubscription<'a> {
-    /// The share name; `None` for `$queue/`, which has one implicit group.
-    pub group: Option<&'a str>,
+    /// The share name (`queue` for `$queue/`).
+    pub group: &'a str,
     /// The filter that is matched against topic names.
     pub filter: &'a str,
 }
 
 const SHARE_PREFIX: &str = "$share/";
 const QUEUE_PREFIX: &str = "$queue/";
+const QUEUE_GROUP: &str = "queue";
 
 /// Splits a shared subscription's prefix off, or returns `None` for an ordinary filter.
 fn split_shared(filter: &str) -> Option<Result<SharedSubscription<'_>, TopicErrorKind>> {
@@ -139,13 +141,13 @@ fn split_shared(filter: &str) -> Option<Result<SharedSubscription<'_>, TopicErro
             return Some(Err(TopicErrorKind::InvalidShareName));
         }
         return Some(Ok(SharedSubscription {
-            group: Some(group),
+            group,
             filter: inner,
         }));
     }
     filter.strip_prefix(QUEUE_PREFIX).map(|inner| {
         Ok(SharedSubscription {
-            group: None,
+            group: QUEUE_GROUP,
             filter: inner,
         })
     })
