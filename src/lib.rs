@@ -3,6 +3,17 @@
 //! The core ([`codec`], [`topic`]) never touches a socket, a timer or the clock, so the same
 //! code runs natively in tests and in the browser as WebAssembly.
 #![forbid(unsafe_code)]
+// Never panic on any input (a panic kills the page's client): the library itself may not
+// unwrap, expect, panic or index unchecked. Tests, benches and fuzz targets may.
+#![warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::unreachable,
+    clippy::todo,
+    clippy::unimplemented
+)]
 
 pub mod codec;
 pub mod topic;
