@@ -354,6 +354,12 @@ fn reason_code_and_property_errors() {
             },
             R::TopicAliasInvalid,
         ),
+        // AUTH with authentication data but no method.
+        (
+            &[0xF0, 0x05, 0x18, 0x03, 0x16, 0x00, 0x00],
+            E::AuthenticationDataWithoutMethod { packet: T::Auth },
+            R::ProtocolError,
+        ),
         // Property length running past the packet.
         (
             &[0x40, 0x04, 0x00, 0x01, 0x00, 0x05],

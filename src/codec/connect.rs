@@ -3,8 +3,8 @@
 use super::error::DecodeError;
 use super::primitives::{field_len, put_binary, put_str, put_u16, Reader};
 use super::properties::{
-    decode_properties, encode_properties, properties_len, ConnAckProperties, ConnectProperties,
-    PropertyContext, WillProperties,
+    check_authentication, decode_properties, encode_properties, properties_len, ConnAckProperties,
+    ConnectProperties, PropertyContext, WillProperties,
 };
 use super::values::{BinaryData, MqttString, ProtocolVersion, QoS};
 use super::{PacketType, ReasonCode};
@@ -138,11 +138,16 @@ impl Connect {
         let flags = r.u8("connect flags")?;
         check_connect_flags(flags, version)?;
         let keep_alive = r.u16("keep alive")?;
-        let properties = if version.is_v5() {
+        let properties: ConnectProperties = if version.is_v5() {
             decode_properties(r, PropertyContext::Connect)?
         } else {
             ConnectProperties::default()
         };
+        check_authentication(
+            properties.authentication_method.as_ref(),
+            properties.authentication_data.as_ref(),
+            PacketType::Connect,
+        )?;
         let client_id = r.string("client identifier")?;
         let will = if flags & flag::WILL != 0 {
             Some(decode_will(r, version, flags)?)
@@ -258,7 +263,13 @@ impl ConnAck {
         }
         let (reason_code, properties) = if version.is_v5() {
             let code = super::read_reason_code(r)?;
-            (code, decode_properties(r, PropertyContext::ConnAck)?)
+            let properties: ConnAckProperties = decode_properties(r, PropertyContext::ConnAck)?;
+            check_authentication(
+                properties.authentication_method.as_ref(),
+                properties.authentication_data.as_ref(),
+                PacketType::ConnAck,
+            )?;
+            (code, properties)
         } else {
             let code = r.u8("return code")?;
             let reason =

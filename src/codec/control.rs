@@ -4,8 +4,8 @@
 use super::error::DecodeError;
 use super::primitives::Reader;
 use super::properties::{
-    decode_properties, encode_properties, properties_len, AuthProperties, DisconnectProperties,
-    PropertyContext, PropertySet,
+    check_authentication, decode_properties, encode_properties, properties_len, AuthProperties,
+    DisconnectProperties, PropertyContext, PropertySet,
 };
 use super::values::ProtocolVersion;
 use super::{read_reason_code, ReasonCode};
@@ -117,7 +117,13 @@ impl Auth {
         r: &mut Reader<'_>,
         _version: ProtocolVersion,
     ) -> Result<Self, DecodeError> {
-        let (reason_code, properties) = decode_short_body(r, PropertyContext::Auth)?;
+        let (reason_code, properties) =
+            decode_short_body::<AuthProperties>(r, PropertyContext::Auth)?;
+        check_authentication(
+            properties.authentication_method.as_ref(),
+            properties.authentication_data.as_ref(),
+            super::PacketType::Auth,
+        )?;
         Ok(Self {
             reason_code,
             properties,

@@ -147,6 +147,13 @@ pub enum DecodeError {
         /// The value.
         value: u32,
     },
+    /// Authentication Data without an Authentication Method (MQTT 5.0 sections 3.1.2.11.10,
+    /// 3.2.2.3.18, 3.15.2.2.3).
+    #[error("{packet:?} carries authentication data but no authentication method")]
+    AuthenticationDataWithoutMethod {
+        /// The packet.
+        packet: PacketType,
+    },
     /// A topic name in PUBLISH or a property is not valid.
     #[error("{field}: {source}")]
     InvalidTopicName {
@@ -198,6 +205,7 @@ impl DecodeError {
             | E::MissingTopic
             | E::NoTopicFilters { .. }
             | E::InvalidRetainHandling
+            | E::AuthenticationDataWithoutMethod { .. }
             | E::NoLocalOnSharedSubscription(_) => ReasonCode::ProtocolError,
             E::UnknownPacketType(_)
             | E::InvalidFixedHeaderFlags { .. }

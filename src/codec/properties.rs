@@ -489,6 +489,18 @@ pub(crate) fn decode_properties<S: PropertySet>(
     Ok(set)
 }
 
+/// Fails if authentication data came without a method: a protocol error.
+pub(crate) fn check_authentication(
+    method: Option<&MqttString>,
+    data: Option<&BinaryData>,
+    packet: crate::codec::PacketType,
+) -> Result<(), DecodeError> {
+    if data.is_some() && method.is_none() {
+        return Err(DecodeError::AuthenticationDataWithoutMethod { packet });
+    }
+    Ok(())
+}
+
 /// Declares a packet's property struct: each field with the property it holds.
 macro_rules! property_set {
     (
