@@ -7,6 +7,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WASM_PACK_VERSION=0.15.1
+CARGO_FUZZ_VERSION=0.13.2
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 
 log() { printf '\n==> %s\n' "$*" >&2; }
@@ -57,10 +58,16 @@ ensure_node_tools() {
   fi
 }
 
+# cargo-fuzz needs a nightly toolchain. Returns 1 (and says so) where there is none; the
+# proptest over arbitrary bytes in `cargo test` still runs there.
 ensure_cargo_fuzz() {
-  if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
-    log "installing cargo-fuzz"
-    cargo +nightly install -q --locked cargo-fuzz
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    log "no nightly toolchain: skipping cargo-fuzz"
+    return 1
+  fi
+  if [ "$(cargo +nightly fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+    log "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+    cargo +nightly install -q --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
   fi
 }
 

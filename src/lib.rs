@@ -2,6 +2,21 @@
 //!
 //! The core ([`codec`], [`topic`]) never touches a socket, a timer or the clock, so the same
 //! code runs natively in tests and in the browser as WebAssembly.
+//!
+//! ```
+//! use wasmqtt::codec::{decode, Decoded, Packet, ProtocolVersion, Publish, MAX_PACKET_SIZE};
+//! use wasmqtt::topic::{TopicFilter, TopicName};
+//!
+//! let topic = TopicName::new("sensor/1/temperature")?;
+//! assert!(TopicFilter::new("sensor/+/temperature")?.matches(&topic));
+//!
+//! let publish = Packet::Publish(Publish { topic, payload: b"21.5".to_vec(), ..Publish::default() });
+//! let mut bytes = Vec::new();
+//! publish.encode(ProtocolVersion::V5, &mut bytes)?;
+//! let decoded = decode(&bytes, ProtocolVersion::V5, MAX_PACKET_SIZE)?;
+//! assert_eq!(decoded, Decoded::Packet(publish, bytes.len()));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
 // Never panic on any input (a panic kills the page's client): the library itself may not
 // unwrap, expect, panic or index unchecked. Tests, benches and fuzz targets may.
