@@ -5,7 +5,7 @@ use wasmqtt::codec::{
     decode, DecodeError as E, PacketType as T, PropertyId as P, ProtocolVersion, ReasonCode as R,
     StreamDecoder,
 };
-use wasmqtt::topic::TopicErrorKind;
+use wasmqtt::topic::{TopicErrorKind, TopicFilter, TopicName};
 
 const V311: ProtocolVersion = ProtocolVersion::V3_1_1;
 const V5: ProtocolVersion = ProtocolVersion::V5;
@@ -458,4 +458,74 @@ fn messages_name_the_bad_value() {
         err.to_string(),
         "packet of 2003 bytes exceeds the maximum packet size of 1024 bytes"
     );
+}
+
+#[test]
+fn encode_refuses_what_decode_would_refuse() {
+    use wasmqtt::codec::{
+        BinaryData, Connect, EncodeError, Packet, PacketId, Publish, Subscribe, Subscription,
+        SubscriptionOptions, Unsubscribe,
+    };
+    let invalid = |packet: Packet, version: ProtocolVersion| {
+        let mut out = Vec::new();
+        let err = packet
+            .encode(version, &mut out)
+            .expect_err("should be refused");
+        assert!(out.is_empty(), "nothing is written on failure");
+        match err {
+            EncodeError::Invalid { why, .. } => why,
+            other => panic!("expected Invalid, got {other}"),
+        }
+    };
+    let id = PacketId::new(1).unwrap();
+    // [MQTT-3.3.2-1]: a PUBLISH needs a topic or (MQTT 5) a topic alias.
+    let publish = Publish {
+        topic: TopicName::default(),
+        ..Publish::default()
+    };
+    assert!(invalid(Packet::Publish(publish.clone()), V5).contains("no topic alias"));
+    assert!(invalid(Packet::Publish(publish), V311).contains("no topic alias"));
+    // [MQTT-3.8.3-2], [MQTT-3.10.3-2]: at least one filter.
+    let subscribe = Subscribe {
+        packet_id: id,
+        subscriptions: vec![],
+        properties: Default::default(),
+    };
+    assert!(invalid(Packet::Subscribe(subscribe), V5).contains("no topic filter"));
+    let unsubscribe = Unsubscribe {
+        packet_id: id,
+        filters: vec![],
+        properties: Default::default(),
+    };
+    assert!(invalid(Packet::Unsubscribe(unsubscribe), V311).contains("no topic filter"));
+    // [MQTT-3.8.3-4]: No Local on a shared subscription (MQTT 5; 3.1.1 cannot express it).
+    let shared = Subscription {
+        filter: TopicFilter::new("$share/g/t").unwrap(),
+        options: SubscriptionOptions {
+            no_local: true,
+            ..Default::default()
+        },
+    };
+    let subscribe = Subscribe {
+        packet_id: id,
+        subscriptions: vec![shared],
+        properties: Default::default(),
+    };
+    assert!(invalid(Packet::Subscribe(subscribe.clone()), V5).contains("No Local"));
+    assert!(Packet::Subscribe(subscribe)
+        .encode(V311, &mut Vec::new())
+        .is_ok());
+    // [MQTT-3.1.2-22]: 3.1.1 password without user name; MQTT 5 allows it.
+    let connect = Connect {
+        password: Some(BinaryData::new(*b"pw").unwrap()),
+        ..Connect::default()
+    };
+    assert!(invalid(Packet::Connect(Box::new(connect.clone())), V311).contains("password"));
+    assert!(Packet::Connect(Box::new(connect.clone()))
+        .encode(V5, &mut Vec::new())
+        .is_ok());
+    // Authentication data needs a method.
+    let mut connect = connect;
+    connect.properties.authentication_data = Some(BinaryData::new(*b"x").unwrap());
+    assert!(invalid(Packet::Connect(Box::new(connect)), V5).contains("authentication method"));
 }

@@ -76,6 +76,19 @@ impl Connect {
         flags
     }
 
+    pub(crate) fn check(&self, version: ProtocolVersion) -> Result<(), &'static str> {
+        if !version.is_v5() && self.password.is_some() && self.username.is_none() {
+            return Err("MQTT 3.x does not allow a password without a user name [MQTT-3.1.2-22]");
+        }
+        if !version.is_v5() {
+            return Ok(());
+        }
+        super::check_authentication_pair(
+            self.properties.authentication_method.as_ref(),
+            self.properties.authentication_data.as_ref(),
+        )
+    }
+
     pub(crate) fn body_len(&self, version: ProtocolVersion) -> usize {
         let mut len = field_len(version.protocol_name().len()) + 1 + 1 + 2;
         if version.is_v5() {

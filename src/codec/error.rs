@@ -245,6 +245,16 @@ pub enum EncodeError {
         /// The limit.
         maximum: u64,
     },
+    /// The fields contradict a rule that spans several of them, so the bytes would be refused
+    /// by any receiver (a PUBLISH with neither topic nor alias, a SUBSCRIBE without filters,
+    /// ...). Encoding never writes bytes that [`decode`](super::decode) would refuse.
+    #[error("{packet:?} cannot be sent: {why}")]
+    Invalid {
+        /// The packet.
+        packet: PacketType,
+        /// The rule it breaks.
+        why: &'static str,
+    },
     /// The packet type does not exist in this protocol version (AUTH before MQTT 5).
     #[error("{packet:?} does not exist in {version}")]
     NotInVersion {

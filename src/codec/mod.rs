@@ -221,10 +221,32 @@ impl Packet {
         }
     }
 
+    /// The rules that span several fields, which the types alone cannot hold.
+    fn check_cross_field_rules(&self, version: ProtocolVersion) -> Result<(), &'static str> {
+        match self {
+            Self::Connect(p) => p.check(version),
+            Self::ConnAck(p) => check_authentication_pair(
+                p.properties.authentication_method.as_ref(),
+                p.properties.authentication_data.as_ref(),
+            ),
+            Self::Publish(p) => p.check(version),
+            Self::Subscribe(p) => p.check(version),
+            Self::Unsubscribe(p) if p.filters.is_empty() => {
+                Err("it has no topic filter [MQTT-3.10.3-2]")
+            }
+            Self::Auth(p) => check_authentication_pair(
+                p.properties.authentication_method.as_ref(),
+                p.properties.authentication_data.as_ref(),
+            ),
+            _ => Ok(()),
+        }
+    }
+
     /// Bytes the packet takes on the wire under `version`, fixed header included.
     ///
-    /// Fails only when it exceeds the 268,435,455-byte Remaining Length, or is AUTH before
-    /// MQTT 5. A session compares this with the peer's Maximum Packet Size before sending.
+    /// Fails when it exceeds the 268,435,455-byte Remaining Length, is AUTH before MQTT 5, or
+    /// breaks a rule spanning several fields ([`EncodeError::Invalid`]). A session compares
+    /// this with the peer's Maximum Packet Size before sending.
     pub fn encoded_len(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
         if matches!(self, Self::Auth(_)) && !version.is_v5() {
             return Err(EncodeError::NotInVersion {
@@ -232,6 +254,11 @@ impl Packet {
                 version,
             });
         }
+        self.check_cross_field_rules(version)
+            .map_err(|why| EncodeError::Invalid {
+                packet: self.packet_type(),
+                why,
+            })?;
         let body = self.body_len(version);
         match u32::try_from(body) {
             Ok(len) if len <= MAX_VARIABLE_BYTE_INTEGER => {
@@ -247,8 +274,8 @@ impl Packet {
 
     /// Appends the packet's bytes under `version` to `out` and returns how many it wrote.
     ///
-    /// Every field is valid by construction, so the only failures are those of
-    /// [`Packet::encoded_len`]; on failure nothing is written. Under MQTT 3.x, properties and
+    /// Every field is valid by construction; what can still fail is what
+    /// [`Packet::encoded_len`] checks. On failure nothing is written. Under MQTT 3.x, properties and
     /// reason codes that 3.x cannot carry are left out.
     pub fn encode(
         &self,
@@ -375,6 +402,17 @@ fn decode_body(
     };
     r.finish()?;
     Ok(packet)
+}
+
+/// Authentication Data needs an Authentication Method.
+fn check_authentication_pair(
+    method: Option<&MqttString>,
+    data: Option<&BinaryData>,
+) -> Result<(), &'static str> {
+    if data.is_some() && method.is_none() {
+        return Err("it has authentication data but no authentication method");
+    }
+    Ok(())
 }
 
 /// Reads a reason code byte and checks that `r`'s packet may carry it.

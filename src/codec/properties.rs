@@ -495,10 +495,8 @@ pub(crate) fn check_authentication(
     data: Option<&BinaryData>,
     packet: crate::codec::PacketType,
 ) -> Result<(), DecodeError> {
-    if data.is_some() && method.is_none() {
-        return Err(DecodeError::AuthenticationDataWithoutMethod { packet });
-    }
-    Ok(())
+    crate::codec::check_authentication_pair(method, data)
+        .map_err(|_| DecodeError::AuthenticationDataWithoutMethod { packet })
 }
 
 /// Declares a packet's property struct: each field with the property it holds.

@@ -94,6 +94,13 @@ impl Publish {
             | u8::from(self.retain)
     }
 
+    pub(crate) fn check(&self, version: ProtocolVersion) -> Result<(), &'static str> {
+        if self.topic.is_empty() && (!version.is_v5() || self.properties.topic_alias.is_none()) {
+            return Err("it has an empty topic name and no topic alias [MQTT-3.3.2-1]");
+        }
+        Ok(())
+    }
+
     pub(crate) fn body_len(&self, version: ProtocolVersion) -> usize {
         field_len(self.topic.len())
             + if self.delivery.packet_id().is_some() {

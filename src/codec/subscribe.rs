@@ -94,6 +94,17 @@ fn decode_filter(r: &mut Reader<'_>) -> Result<TopicFilter, DecodeError> {
 }
 
 impl Subscribe {
+    pub(crate) fn check(&self, version: ProtocolVersion) -> Result<(), &'static str> {
+        if self.subscriptions.is_empty() {
+            return Err("it has no topic filter [MQTT-3.8.3-2]");
+        }
+        let no_local_shared = |s: &Subscription| s.options.no_local && s.filter.shared().is_some();
+        if version.is_v5() && self.subscriptions.iter().any(no_local_shared) {
+            return Err("No Local is set on a shared subscription [MQTT-3.8.3-4]");
+        }
+        Ok(())
+    }
+
     pub(crate) fn body_len(&self, version: ProtocolVersion) -> usize {
         let filters: usize = self
             .subscriptions
