@@ -31,6 +31,7 @@
 )]
 
 pub mod codec;
+pub mod session;
 pub mod topic;
 
 #[cfg(target_arch = "wasm32")]
