@@ -26,10 +26,7 @@ fn packets() -> Vec<Packet> {
             let id = NonZeroU16::new((i % 65_535 + 1) as u16).expect("non-zero");
             Packet::Publish(Publish {
                 topic: topic.clone(),
-                delivery: Delivery::AtLeastOnce {
-                    packet_id: id,
-                    dup: false,
-                },
+                delivery: Delivery::AtLeastOnce { packet_id: id, dup: false },
                 retain: false,
                 payload: vec![(i % 251) as u8; 64],
                 properties: PublishProperties {
@@ -81,11 +78,7 @@ fn report(what: &str, time: Duration, bytes: usize) {
 fn main() {
     let packets = packets();
     let bytes = encode_all(&packets);
-    println!(
-        "stream: {} bytes, {} bytes per packet",
-        bytes.len(),
-        bytes.len() / PACKETS
-    );
+    println!("stream: {} bytes, {} bytes per packet", bytes.len(), bytes.len() / PACKETS);
     let encode_times = (0..RUNS)
         .map(|_| {
             let start = Instant::now();

@@ -58,10 +58,7 @@ pub struct TopicError {
 
 impl TopicError {
     fn new(kind: TopicErrorKind, topic: &str) -> Self {
-        Self {
-            kind,
-            topic: crate::codec::preview(topic),
-        }
+        Self { kind, topic: crate::codec::preview(topic) }
     }
 }
 
@@ -140,17 +137,11 @@ fn split_shared(filter: &str) -> Option<Result<SharedSubscription<'_>, TopicErro
         if group.is_empty() || group.contains(['+', '#']) {
             return Some(Err(TopicErrorKind::InvalidShareName));
         }
-        return Some(Ok(SharedSubscription {
-            group,
-            filter: inner,
-        }));
+        return Some(Ok(SharedSubscription { group, filter: inner }));
     }
-    filter.strip_prefix(QUEUE_PREFIX).map(|inner| {
-        Ok(SharedSubscription {
-            group: QUEUE_GROUP,
-            filter: inner,
-        })
-    })
+    filter
+        .strip_prefix(QUEUE_PREFIX)
+        .map(|inner| Ok(SharedSubscription { group: QUEUE_GROUP, filter: inner }))
 }
 
 /// Checks wildcard placement in a (non-shared) filter.

@@ -27,12 +27,8 @@ fn connect_minimal() {
         0x00, 0x3C, // keep alive 60 s
         0x00, 0x00, // client id "": needs clean session [MQTT-3.1.3-6], [MQTT-3.1.3-7]
     ];
-    let expected = Connect {
-        client_id: string(""),
-        clean_start: true,
-        keep_alive: 60,
-        ..Connect::default()
-    };
+    let expected =
+        Connect { client_id: string(""), clean_start: true, keep_alive: 60, ..Connect::default() };
     golden(V311, &bytes, &Packet::Connect(Box::new(expected)));
 }
 
@@ -91,11 +87,7 @@ fn connect_mqtt_3_1() {
         password: Some(binary(b"p")),
         ..Connect::default()
     };
-    golden(
-        ProtocolVersion::V3_1,
-        &bytes,
-        &Packet::Connect(Box::new(expected)),
-    );
+    golden(ProtocolVersion::V3_1, &bytes, &Packet::Connect(Box::new(expected)));
 }
 
 #[test]
@@ -120,24 +112,15 @@ fn connack_accepted_with_session_present() {
 fn connack_refused_return_codes() {
     let cases = [
         // CONNACK, remaining length 2, flags 0, return code.
-        (
-            [0x20, 0x02, 0x00, 0x01],
-            ReasonCode::UnsupportedProtocolVersion,
-        ),
-        (
-            [0x20, 0x02, 0x00, 0x02],
-            ReasonCode::ClientIdentifierNotValid,
-        ),
+        ([0x20, 0x02, 0x00, 0x01], ReasonCode::UnsupportedProtocolVersion),
+        ([0x20, 0x02, 0x00, 0x02], ReasonCode::ClientIdentifierNotValid),
         ([0x20, 0x02, 0x00, 0x03], ReasonCode::ServerUnavailable),
         ([0x20, 0x02, 0x00, 0x04], ReasonCode::BadUserNameOrPassword),
         ([0x20, 0x02, 0x00, 0x05], ReasonCode::NotAuthorized),
     ];
     for (bytes, reason_code) in cases {
-        let expected = ConnAck {
-            session_present: false,
-            reason_code,
-            properties: Default::default(),
-        };
+        let expected =
+            ConnAck { session_present: false, reason_code, properties: Default::default() };
         golden(V311, &bytes, &Packet::ConnAck(Box::new(expected)));
     }
 }
@@ -151,11 +134,7 @@ fn publish_qos0() {
         // no packet identifier at QoS 0 [MQTT-2.3.1-5]
         b'h', b'i', // payload "hi": the rest of the packet
     ];
-    let expected = Publish {
-        topic: topic("a/b"),
-        payload: b"hi".to_vec(),
-        ..Publish::default()
-    };
+    let expected = Publish { topic: topic("a/b"), payload: b"hi".to_vec(), ..Publish::default() };
     golden(V311, &bytes, &Packet::Publish(expected));
 }
 
@@ -170,10 +149,7 @@ fn publish_qos1_dup_retain() {
     ];
     let expected = Publish {
         topic: topic("a/b"),
-        delivery: Delivery::AtLeastOnce {
-            packet_id: pid(10),
-            dup: true,
-        },
+        delivery: Delivery::AtLeastOnce { packet_id: pid(10), dup: true },
         retain: true,
         payload: b"hello".to_vec(),
         properties: Default::default(),
@@ -191,10 +167,7 @@ fn publish_qos2_empty_payload() {
     ];
     let expected = Publish {
         topic: topic("t"),
-        delivery: Delivery::ExactlyOnce {
-            packet_id: pid(0x1234),
-            dup: false,
-        },
+        delivery: Delivery::ExactlyOnce { packet_id: pid(0x1234), dup: false },
         ..Publish::default()
     };
     golden(V311, &bytes, &Packet::Publish(expected));
@@ -209,11 +182,7 @@ fn publish_two_byte_remaining_length() {
         0x00, 0x01, b't', // topic name "t"
     ];
     bytes.extend([b'x'; 125]); // payload: 125 bytes, 3 + 125 = 128
-    let expected = Publish {
-        topic: topic("t"),
-        payload: vec![b'x'; 125],
-        ..Publish::default()
-    };
+    let expected = Publish { topic: topic("t"), payload: vec![b'x'; 125], ..Publish::default() };
     golden(V311, &bytes, &Packet::Publish(expected));
 }
 
@@ -221,22 +190,10 @@ fn publish_two_byte_remaining_length() {
 fn publish_acknowledgements() {
     let ack = Ack::new(pid(10));
     // Each: first byte, remaining length 2, packet identifier 10 (MSB, LSB).
-    golden(
-        V311,
-        &[0x40, 0x02, 0x00, 0x0A],
-        &Packet::PubAck(ack.clone()),
-    );
-    golden(
-        V311,
-        &[0x50, 0x02, 0x00, 0x0A],
-        &Packet::PubRec(ack.clone()),
-    );
+    golden(V311, &[0x40, 0x02, 0x00, 0x0A], &Packet::PubAck(ack.clone()));
+    golden(V311, &[0x50, 0x02, 0x00, 0x0A], &Packet::PubRec(ack.clone()));
     // PUBREL's fixed header flags are 0010 [MQTT-3.6.1-1].
-    golden(
-        V311,
-        &[0x62, 0x02, 0x00, 0x0A],
-        &Packet::PubRel(ack.clone()),
-    );
+    golden(V311, &[0x62, 0x02, 0x00, 0x0A], &Packet::PubRel(ack.clone()));
     golden(V311, &[0x70, 0x02, 0x00, 0x0A], &Packet::PubComp(ack));
 }
 
@@ -255,10 +212,7 @@ fn subscribe_three_filters() {
     ];
     let sub = |f: &str, qos| Subscription {
         filter: filter(f),
-        options: SubscriptionOptions {
-            qos,
-            ..Default::default()
-        },
+        options: SubscriptionOptions { qos, ..Default::default() },
     };
     let expected = Subscribe {
         packet_id: pid(1),
@@ -315,11 +269,8 @@ fn unsubscribe_and_unsuback() {
         0x02, // remaining length 2: no payload in 3.1.1 (section 3.11.3)
         0x00, 0x02, // packet identifier 2
     ];
-    let expected = UnsubAck {
-        packet_id: pid(2),
-        reason_codes: Vec::new(),
-        properties: Default::default(),
-    };
+    let expected =
+        UnsubAck { packet_id: pid(2), reason_codes: Vec::new(), properties: Default::default() };
     golden(V311, &bytes, &Packet::UnsubAck(expected));
 }
 
@@ -328,11 +279,7 @@ fn ping_and_disconnect() {
     golden(V311, &[0xC0, 0x00], &Packet::PingReq); // PINGREQ, remaining length 0
     golden(V311, &[0xD0, 0x00], &Packet::PingResp); // PINGRESP, remaining length 0
                                                     // DISCONNECT, remaining length 0: no variable header or payload (section 3.14).
-    golden(
-        V311,
-        &[0xE0, 0x00],
-        &Packet::Disconnect(Disconnect::default()),
-    );
+    golden(V311, &[0xE0, 0x00], &Packet::Disconnect(Disconnect::default()));
 }
 
 /// Packet type 15 is reserved in 3.1.1 (section 2.2.1, table 2.1); AUTH is MQTT 5 only.
@@ -344,9 +291,6 @@ fn auth_does_not_exist_before_mqtt5() {
     );
     assert_eq!(
         Packet::Auth(Auth::default()).encode(V311, &mut Vec::new()),
-        Err(EncodeError::NotInVersion {
-            packet: PacketType::Auth,
-            version: V311
-        })
+        Err(EncodeError::NotInVersion { packet: PacketType::Auth, version: V311 })
     );
 }

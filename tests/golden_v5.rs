@@ -131,11 +131,8 @@ fn connect_password_without_username() {
         0x00, 0x00, // client id "": the server assigns one (section 3.1.3.1)
         0x00, 0x01, b'p', // password "p"
     ];
-    let expected = Connect {
-        clean_start: true,
-        password: Some(binary(b"p")),
-        ..Connect::default()
-    };
+    let expected =
+        Connect { clean_start: true, password: Some(binary(b"p")), ..Connect::default() };
     golden(V5, &bytes, &Packet::Connect(Box::new(expected)));
 }
 
@@ -242,11 +239,7 @@ fn publish_qos0_without_properties() {
         0x00, // property length 0
         b'h', b'i', // payload "hi"
     ];
-    let expected = Publish {
-        topic: topic("a/b"),
-        payload: b"hi".to_vec(),
-        ..Publish::default()
-    };
+    let expected = Publish { topic: topic("a/b"), payload: b"hi".to_vec(), ..Publish::default() };
     golden(V5, &bytes, &Packet::Publish(expected));
 }
 
@@ -269,10 +262,7 @@ fn publish_qos1_dup_retain_with_properties() {
     ];
     let expected = Publish {
         topic: topic("req"),
-        delivery: Delivery::AtLeastOnce {
-            packet_id: pid(7),
-            dup: true,
-        },
+        delivery: Delivery::AtLeastOnce { packet_id: pid(7), dup: true },
         retain: true,
         payload: b"{}".to_vec(),
         properties: PublishProperties {
@@ -304,10 +294,7 @@ fn publish_qos2_with_subscription_identifiers() {
     ];
     let expected = Publish {
         topic: topic("t"),
-        delivery: Delivery::ExactlyOnce {
-            packet_id: pid(9),
-            dup: false,
-        },
+        delivery: Delivery::ExactlyOnce { packet_id: pid(9), dup: false },
         payload: b"x".to_vec(),
         properties: PublishProperties {
             subscription_identifiers: vec![
@@ -334,10 +321,7 @@ fn publish_topic_alias_only() {
     ];
     let expected = Publish {
         payload: b"hi".to_vec(),
-        properties: PublishProperties {
-            topic_alias: NonZeroU16::new(3),
-            ..Default::default()
-        },
+        properties: PublishProperties { topic_alias: NonZeroU16::new(3), ..Default::default() },
         ..Publish::default()
     };
     golden(V5, &bytes, &Packet::Publish(expected));
@@ -353,11 +337,7 @@ fn publish_three_byte_remaining_length() {
         0x00, // property length 0
     ];
     bytes.extend([0xA5; 16380]); // payload: 3 + 1 + 16380 = 16384
-    let expected = Publish {
-        topic: topic("t"),
-        payload: vec![0xA5; 16380],
-        ..Publish::default()
-    };
+    let expected = Publish { topic: topic("t"), payload: vec![0xA5; 16380], ..Publish::default() };
     golden(V5, &bytes, &Packet::Publish(expected));
 }
 
@@ -388,10 +368,7 @@ fn publish_acknowledgements_with_reason_codes() {
     let ack = |reason_code, reason_string: Option<&str>, user_properties| Ack {
         packet_id: pid(10),
         reason_code,
-        properties: AckProperties {
-            reason_string: reason_string.map(string),
-            user_properties,
-        },
+        properties: AckProperties { reason_string: reason_string.map(string), user_properties },
     };
     let bytes = [
         0x40, // PUBACK
@@ -455,11 +432,7 @@ fn publish_acknowledgements_with_reason_codes() {
         0x1F, 0x00, 0x04, b'l', b'o', b's', b't', // reason string "lost"
         0x26, 0x00, 0x01, b'k', 0x00, 0x01, b'v', // user property ("k", "v")
     ];
-    let expected = ack(
-        ReasonCode::PacketIdentifierNotFound,
-        Some("lost"),
-        vec![user("k", "v")],
-    );
+    let expected = ack(ReasonCode::PacketIdentifierNotFound, Some("lost"), vec![user("k", "v")]);
     golden(V5, &bytes, &Packet::PubComp(expected));
 }
 
@@ -500,10 +473,7 @@ fn subscribe_with_options_and_subscription_identifier() {
                     ..Default::default()
                 },
             },
-            Subscription {
-                filter: filter("c"),
-                options: SubscriptionOptions::default(),
-            },
+            Subscription { filter: filter("c"), options: SubscriptionOptions::default() },
         ],
         properties: SubscribeProperties {
             subscription_identifier: Some(SubscriptionId::new(10).unwrap()),
@@ -546,10 +516,7 @@ fn suback() {
             ReasonCode::SharedSubscriptionsNotSupported,
             ReasonCode::Success,
         ],
-        properties: AckProperties {
-            reason_string: Some(string("partial")),
-            ..Default::default()
-        },
+        properties: AckProperties { reason_string: Some(string("partial")), ..Default::default() },
     };
     golden(V5, &bytes, &Packet::SubAck(expected));
 }
@@ -568,9 +535,7 @@ fn unsubscribe_and_unsuback() {
     let expected = Unsubscribe {
         packet_id: pid(2),
         filters: vec![filter("a/+"), filter("c")],
-        properties: UnsubscribeProperties {
-            user_properties: vec![user("k", "v")],
-        },
+        properties: UnsubscribeProperties { user_properties: vec![user("k", "v")] },
     };
     golden(V5, &bytes, &Packet::Unsubscribe(expected));
 
@@ -600,10 +565,7 @@ fn unsubscribe_and_unsuback() {
     let expected = UnsubAck {
         packet_id: pid(3),
         reason_codes: vec![ReasonCode::NotAuthorized],
-        properties: AckProperties {
-            reason_string: Some(string("no")),
-            ..Default::default()
-        },
+        properties: AckProperties { reason_string: Some(string("no")), ..Default::default() },
     };
     golden(V5, &bytes, &Packet::UnsubAck(expected));
 }
@@ -663,10 +625,7 @@ fn disconnect() {
     ];
     let expected = Disconnect {
         reason_code: ReasonCode::Success,
-        properties: DisconnectProperties {
-            session_expiry_interval: Some(0),
-            ..Default::default()
-        },
+        properties: DisconnectProperties { session_expiry_interval: Some(0), ..Default::default() },
     };
     golden(V5, &bytes, &Packet::Disconnect(expected));
 

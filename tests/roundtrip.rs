@@ -28,9 +28,7 @@ fn config(cases: u32) -> Config {
 /// `packet`'s bytes under `version`.
 fn encode(packet: &Packet, version: ProtocolVersion) -> Vec<u8> {
     let mut out = Vec::new();
-    let written = packet
-        .encode(version, &mut out)
-        .expect("generated packets encode");
+    let written = packet.encode(version, &mut out).expect("generated packets encode");
     assert_eq!(written, out.len());
     out
 }
@@ -73,10 +71,7 @@ fn check_round_trip(version: ProtocolVersion, packet: &Packet) -> Result<(), Tes
     );
     prop_assert_eq!(
         decode(&bytes, version, size - 1),
-        Err(DecodeError::PacketTooLarge {
-            size: u64::from(size),
-            maximum: size - 1,
-        })
+        Err(DecodeError::PacketTooLarge { size: u64::from(size), maximum: size - 1 })
     );
     Ok(())
 }
@@ -233,10 +228,7 @@ fn publish_round_trips_across_remaining_length_boundaries() {
     for version in VERSIONS {
         for target in [127usize, 128, 16_383, 16_384] {
             for delta in 0..4 {
-                let mut packet = Publish {
-                    topic: topic.clone(),
-                    ..Publish::default()
-                };
+                let mut packet = Publish { topic: topic.clone(), ..Publish::default() };
                 // The body: topic "t" (3 bytes), the property length under MQTT 5, the payload.
                 let body = target + delta;
                 packet.payload = vec![0x5A; body - 3 - usize::from(version.is_v5())];

@@ -56,40 +56,22 @@ fn invalid_filters_name_what_is_wrong() {
     for (f, kind) in cases {
         let err = TopicFilter::new(f).expect_err(f);
         assert_eq!(err.kind, kind, "{f:?}");
-        assert!(
-            err.to_string().contains(&format!("{f:?}")),
-            "message names the filter: {err}"
-        );
+        assert!(err.to_string().contains(&format!("{f:?}")), "message names the filter: {err}");
     }
 }
 
 #[test]
 fn names_never_contain_wildcards_and_fit_in_65535_bytes() {
     // [MQTT-3.3.2-2], [MQTT-4.7.3-1], [MQTT-4.7.3-2], [MQTT-4.7.3-3]
-    assert_eq!(
-        TopicName::new("sensor/+").unwrap_err().kind,
-        TopicErrorKind::WildcardInName
-    );
-    assert_eq!(
-        TopicName::new("sensor/#").unwrap_err().kind,
-        TopicErrorKind::WildcardInName
-    );
+    assert_eq!(TopicName::new("sensor/+").unwrap_err().kind, TopicErrorKind::WildcardInName);
+    assert_eq!(TopicName::new("sensor/#").unwrap_err().kind, TopicErrorKind::WildcardInName);
     assert_eq!(TopicName::new("").unwrap_err().kind, TopicErrorKind::Empty);
-    assert_eq!(
-        TopicName::new("a\0").unwrap_err().kind,
-        TopicErrorKind::ContainsNul
-    );
+    assert_eq!(TopicName::new("a\0").unwrap_err().kind, TopicErrorKind::ContainsNul);
     assert_eq!(TopicName::new("x".repeat(65_535)).unwrap().len(), 65_535);
     let long = TopicName::new("x".repeat(65_536)).unwrap_err();
     assert_eq!(long.kind, TopicErrorKind::TooLong);
-    assert!(
-        long.topic.len() < 100,
-        "the message shows a preview, not 64 KiB"
-    );
-    assert_eq!(
-        TopicFilter::new("x".repeat(65_536)).unwrap_err().kind,
-        TopicErrorKind::TooLong
-    );
+    assert!(long.topic.len() < 100, "the message shows a preview, not 64 KiB");
+    assert_eq!(TopicFilter::new("x".repeat(65_536)).unwrap_err().kind, TopicErrorKind::TooLong);
     // Spaces, unicode and leading/trailing slashes are allowed, if unwise.
     for n in ["/chat", "chat/", "温度/传感器", "a b", "$SYS/brokers"] {
         name(n);
@@ -103,11 +85,7 @@ fn matching_table() {
         ("sensor/+/temperature", "sensor/1/temperature", true),
         ("sensor/+/temperature", "sensor/n/temperature", true),
         ("sensor/+/temperature", "sensor/temperature", false),
-        (
-            "sensor/+/temperature",
-            "sensor/bedroom/1/temperature",
-            false,
-        ),
+        ("sensor/+/temperature", "sensor/bedroom/1/temperature", false),
         // The handbook: sensor/# matches its parent and any depth below.
         ("sensor/#", "sensor", true),
         ("sensor/#", "sensor/temperature", true),
@@ -152,10 +130,7 @@ fn shared_subscriptions_split_into_group_and_filter() {
     assert!(shared.has_wildcards());
     // The handbook: $queue/{filter} is $share/queue/{filter}.
     let queue = filter("$queue/sport/#");
-    assert_eq!(
-        queue.shared().map(|s| (s.group, s.filter)),
-        Some(("queue", "sport/#"))
-    );
+    assert_eq!(queue.shared().map(|s| (s.group, s.filter)), Some(("queue", "sport/#")));
     assert_eq!(queue.match_filter(), "sport/#");
     // Not shared: a $share topic without the slash after the prefix is just a filter.
     assert_eq!(filter("$shared/x").shared(), None);

@@ -137,9 +137,7 @@ impl Connect {
     ) -> Result<Self, DecodeError> {
         let name = r.str("protocol name")?;
         if name != version.protocol_name() {
-            return Err(DecodeError::InvalidProtocolName {
-                name: name.to_owned(),
-            });
+            return Err(DecodeError::InvalidProtocolName { name: name.to_owned() });
         }
         let level = r.u8("protocol level")?;
         if level != version.level() {
@@ -162,21 +160,12 @@ impl Connect {
             PacketType::Connect,
         )?;
         let client_id = r.string("client identifier")?;
-        let will = if flags & flag::WILL != 0 {
-            Some(decode_will(r, version, flags)?)
-        } else {
-            None
-        };
-        let username = if flags & flag::USERNAME != 0 {
-            Some(r.string("user name")?)
-        } else {
-            None
-        };
-        let password = if flags & flag::PASSWORD != 0 {
-            Some(r.binary_data("password")?)
-        } else {
-            None
-        };
+        let will =
+            if flags & flag::WILL != 0 { Some(decode_will(r, version, flags)?) } else { None };
+        let username =
+            if flags & flag::USERNAME != 0 { Some(r.string("user name")?) } else { None };
+        let password =
+            if flags & flag::PASSWORD != 0 { Some(r.binary_data("password")?) } else { None };
         Ok(Self {
             client_id,
             clean_start: flags & flag::CLEAN_START != 0,
@@ -218,21 +207,12 @@ fn decode_will(
     } else {
         WillProperties::default()
     };
-    let topic =
-        TopicName::new(r.str("will topic")?).map_err(|source| DecodeError::InvalidTopicName {
-            field: "will topic",
-            source,
-        })?;
+    let topic = TopicName::new(r.str("will topic")?)
+        .map_err(|source| DecodeError::InvalidTopicName { field: "will topic", source })?;
     let payload = r.binary_data("will payload")?;
     let qos = QoS::try_from((flags & flag::WILL_QOS) >> flag::WILL_QOS_SHIFT)
         .map_err(|_| DecodeError::InvalidQoS { field: "will QoS" })?;
-    Ok(Will {
-        topic,
-        payload,
-        qos,
-        retain: flags & flag::WILL_RETAIN != 0,
-        properties,
-    })
+    Ok(Will { topic, payload, qos, retain: flags & flag::WILL_RETAIN != 0, properties })
 }
 
 /// CONNACK: the server's answer to CONNECT.
@@ -249,11 +229,7 @@ pub struct ConnAck {
 
 impl ConnAck {
     pub(crate) fn body_len(&self, version: ProtocolVersion) -> usize {
-        2 + if version.is_v5() {
-            properties_len(&self.properties)
-        } else {
-            0
-        }
+        2 + if version.is_v5() { properties_len(&self.properties) } else { 0 }
     }
 
     pub(crate) fn encode_body(&self, version: ProtocolVersion, out: &mut Vec<u8>) {
@@ -285,17 +261,10 @@ impl ConnAck {
             (code, properties)
         } else {
             let code = r.u8("return code")?;
-            let reason =
-                ReasonCode::from_v3_connack(code).ok_or(DecodeError::InvalidReasonCode {
-                    packet: PacketType::ConnAck,
-                    code,
-                })?;
+            let reason = ReasonCode::from_v3_connack(code)
+                .ok_or(DecodeError::InvalidReasonCode { packet: PacketType::ConnAck, code })?;
             (reason, ConnAckProperties::default())
         };
-        Ok(Self {
-            session_present: flags & 1 != 0,
-            reason_code,
-            properties,
-        })
+        Ok(Self { session_present: flags & 1 != 0, reason_code, properties })
     }
 }

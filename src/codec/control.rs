@@ -72,11 +72,7 @@ impl Disconnect {
         if !version.is_v5() {
             return 0;
         }
-        short_body_len(
-            self.reason_code,
-            &self.properties,
-            self.properties.is_empty(),
-        )
+        short_body_len(self.reason_code, &self.properties, self.properties.is_empty())
     }
 
     pub(crate) fn encode_body(&self, version: ProtocolVersion, out: &mut Vec<u8>) {
@@ -92,20 +88,13 @@ impl Disconnect {
             return Ok(Self::default());
         }
         let (reason_code, properties) = decode_short_body(r, PropertyContext::Disconnect)?;
-        Ok(Self {
-            reason_code,
-            properties,
-        })
+        Ok(Self { reason_code, properties })
     }
 }
 
 impl Auth {
     pub(crate) fn body_len(&self, _version: ProtocolVersion) -> usize {
-        short_body_len(
-            self.reason_code,
-            &self.properties,
-            self.properties.is_empty(),
-        )
+        short_body_len(self.reason_code, &self.properties, self.properties.is_empty())
     }
 
     pub(crate) fn encode_body(&self, version: ProtocolVersion, out: &mut Vec<u8>) {
@@ -124,9 +113,6 @@ impl Auth {
             properties.authentication_data.as_ref(),
             super::PacketType::Auth,
         )?;
-        Ok(Self {
-            reason_code,
-            properties,
-        })
+        Ok(Self { reason_code, properties })
     }
 }

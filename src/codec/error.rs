@@ -194,10 +194,9 @@ impl DecodeError {
             E::UnsupportedProtocolVersion { .. } | E::InvalidProtocolName { .. } => {
                 ReasonCode::UnsupportedProtocolVersion
             }
-            E::InvalidPropertyValue {
-                property: PropertyId::TopicAlias,
-                ..
-            } => ReasonCode::TopicAliasInvalid,
+            E::InvalidPropertyValue { property: PropertyId::TopicAlias, .. } => {
+                ReasonCode::TopicAliasInvalid
+            }
             E::DupOnQoS0
             | E::ZeroPacketId { .. }
             | E::DuplicateProperty { .. }

@@ -249,16 +249,10 @@ impl Packet {
     /// this with the peer's Maximum Packet Size before sending.
     pub fn encoded_len(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
         if matches!(self, Self::Auth(_)) && !version.is_v5() {
-            return Err(EncodeError::NotInVersion {
-                packet: PacketType::Auth,
-                version,
-            });
+            return Err(EncodeError::NotInVersion { packet: PacketType::Auth, version });
         }
         self.check_cross_field_rules(version)
-            .map_err(|why| EncodeError::Invalid {
-                packet: self.packet_type(),
-                why,
-            })?;
+            .map_err(|why| EncodeError::Invalid { packet: self.packet_type(), why })?;
         let body = self.body_len(version);
         match u32::try_from(body) {
             Ok(len) if len <= MAX_VARIABLE_BYTE_INTEGER => {
@@ -286,10 +280,7 @@ impl Packet {
         let body = self.body_len(version);
         out.reserve(total);
         out.push(self.first_byte());
-        put_variable_byte_integer(
-            out,
-            u32::try_from(body).unwrap_or(MAX_VARIABLE_BYTE_INTEGER),
-        );
+        put_variable_byte_integer(out, u32::try_from(body).unwrap_or(MAX_VARIABLE_BYTE_INTEGER));
         self.encode_body(version, out);
         Ok(total)
     }
@@ -328,10 +319,7 @@ fn decode_fixed_header(
     let packet_type =
         PacketType::from_u8(kind, version).ok_or(DecodeError::UnknownPacketType(kind))?;
     if packet_type != PacketType::Publish && flags != packet_type.required_flags() {
-        return Err(DecodeError::InvalidFixedHeaderFlags {
-            packet: packet_type,
-            flags,
-        });
+        return Err(DecodeError::InvalidFixedHeaderFlags { packet: packet_type, flags });
     }
     let Some((remaining, vbi_len)) = read_variable_byte_integer(rest)? else {
         return Ok(None);
@@ -339,21 +327,11 @@ fn decode_fixed_header(
     let header_len = 1 + vbi_len;
     let size = header_len as u64 + u64::from(remaining);
     if size > u64::from(max_packet_size) {
-        return Err(DecodeError::PacketTooLarge {
-            size,
-            maximum: max_packet_size,
-        });
+        return Err(DecodeError::PacketTooLarge { size, maximum: max_packet_size });
     }
-    let remaining_len = usize::try_from(remaining).map_err(|_| DecodeError::PacketTooLarge {
-        size,
-        maximum: max_packet_size,
-    })?;
-    Ok(Some(FixedHeader {
-        packet_type,
-        flags,
-        header_len,
-        remaining_len,
-    }))
+    let remaining_len = usize::try_from(remaining)
+        .map_err(|_| DecodeError::PacketTooLarge { size, maximum: max_packet_size })?;
+    Ok(Some(FixedHeader { packet_type, flags, header_len, remaining_len }))
 }
 
 /// Decodes one packet from the front of `bytes` under `version`.

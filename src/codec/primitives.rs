@@ -27,10 +27,7 @@ impl<'a> Reader<'a> {
     }
 
     fn end(&self, field: &'static str) -> DecodeError {
-        DecodeError::UnexpectedEnd {
-            packet: self.packet,
-            field,
-        }
+        DecodeError::UnexpectedEnd { packet: self.packet, field }
     }
 
     /// Takes the next `n` bytes.
@@ -115,10 +112,7 @@ impl<'a> Reader<'a> {
         if self.bytes.is_empty() {
             Ok(())
         } else {
-            Err(DecodeError::TrailingBytes {
-                packet: self.packet,
-                extra: self.bytes.len(),
-            })
+            Err(DecodeError::TrailingBytes { packet: self.packet, extra: self.bytes.len() })
         }
     }
 }
@@ -218,10 +212,7 @@ mod tests {
             put_variable_byte_integer(&mut out, value);
             assert_eq!(out, bytes, "encoding {value}");
             assert_eq!(variable_byte_integer_len(value), bytes.len());
-            assert_eq!(
-                read_variable_byte_integer(bytes),
-                Ok(Some((value, bytes.len())))
-            );
+            assert_eq!(read_variable_byte_integer(bytes), Ok(Some((value, bytes.len()))));
         }
     }
 
@@ -251,30 +242,18 @@ mod tests {
     #[test]
     fn strings_reject_nul_invalid_utf8_and_encoded_surrogates() {
         let read = |bytes: &[u8]| Reader::new(bytes, PacketType::Publish).string("topic");
-        assert_eq!(
-            read(&[0, 2, b'a', 0]),
-            Err(DecodeError::NullCharacter { field: "topic" })
-        );
-        assert_eq!(
-            read(&[0, 1, 0xFF]),
-            Err(DecodeError::InvalidUtf8 { field: "topic" })
-        );
+        assert_eq!(read(&[0, 2, b'a', 0]), Err(DecodeError::NullCharacter { field: "topic" }));
+        assert_eq!(read(&[0, 1, 0xFF]), Err(DecodeError::InvalidUtf8 { field: "topic" }));
         // U+D800 encoded as UTF-8 (ED A0 80) is not well-formed [MQTT-1.5.4-1].
         assert_eq!(
             read(&[0, 3, 0xED, 0xA0, 0x80]),
             Err(DecodeError::InvalidUtf8 { field: "topic" })
         );
         // U+FEFF is kept, not skipped as a byte order mark [MQTT-1.5.4-3].
-        assert_eq!(
-            read(&[0, 3, 0xEF, 0xBB, 0xBF]).unwrap().as_str(),
-            "\u{FEFF}"
-        );
+        assert_eq!(read(&[0, 3, 0xEF, 0xBB, 0xBF]).unwrap().as_str(), "\u{FEFF}");
         assert_eq!(
             read(&[0, 3, b'a']),
-            Err(DecodeError::UnexpectedEnd {
-                packet: PacketType::Publish,
-                field: "topic"
-            })
+            Err(DecodeError::UnexpectedEnd { packet: PacketType::Publish, field: "topic" })
         );
     }
 }

@@ -249,10 +249,7 @@ pub(crate) trait PropertyField: Sized {
 }
 
 fn invalid(id: PropertyId, value: PropertyValue<'_>) -> DecodeError {
-    DecodeError::InvalidPropertyValue {
-        property: id,
-        value: value.as_u32(),
-    }
+    DecodeError::InvalidPropertyValue { property: id, value: value.as_u32() }
 }
 
 impl PropertyField for u32 {
@@ -343,12 +340,9 @@ impl PropertyField for MqttString {
 impl PropertyField for TopicName {
     fn from_value(id: PropertyId, value: PropertyValue<'_>) -> Result<Self, DecodeError> {
         match value {
-            PropertyValue::Str(s) => {
-                TopicName::new(s).map_err(|source| DecodeError::InvalidTopicName {
-                    field: "response topic",
-                    source,
-                })
-            }
+            PropertyValue::Str(s) => TopicName::new(s).map_err(|source| {
+                DecodeError::InvalidTopicName { field: "response topic", source }
+            }),
             other => Err(invalid(id, other)),
         }
     }
@@ -470,17 +464,11 @@ pub(crate) fn decode_properties<S: PropertySet>(
         let raw = props.variable_byte_integer("property identifier")?;
         let id = PropertyId::from_u32(raw).ok_or(DecodeError::UnknownProperty(raw))?;
         if !id.is_allowed_in(context) {
-            return Err(DecodeError::PropertyNotAllowed {
-                property: id,
-                context: context.name(),
-            });
+            return Err(DecodeError::PropertyNotAllowed { property: id, context: context.name() });
         }
         let bit = 1u64 << (id as u8 & 63);
         if seen & bit != 0 && !id.is_repeatable_in(context) {
-            return Err(DecodeError::DuplicateProperty {
-                property: id,
-                context: context.name(),
-            });
+            return Err(DecodeError::DuplicateProperty { property: id, context: context.name() });
         }
         seen |= bit;
         let value = read_value(&mut props, id)?;
@@ -726,15 +714,9 @@ mod tests {
     #[test]
     fn user_properties_keep_order_and_repeats() {
         // length 14: two pairs ("a","1") and ("a","2"), each 1 + 3 + 3 bytes.
-        let bytes = [
-            14, 0x26, 0, 1, b'a', 0, 1, b'1', 0x26, 0, 1, b'a', 0, 1, b'2',
-        ];
+        let bytes = [14, 0x26, 0, 1, b'a', 0, 1, b'1', 0x26, 0, 1, b'a', 0, 1, b'2'];
         let set: AckProperties = decode(&bytes, PropertyContext::PubAck).unwrap();
-        let values: Vec<_> = set
-            .user_properties
-            .iter()
-            .map(|p| p.value.as_str())
-            .collect();
+        let values: Vec<_> = set.user_properties.iter().map(|p| p.value.as_str()).collect();
         assert_eq!(values, ["1", "2"]);
     }
 
@@ -772,9 +754,6 @@ mod tests {
         let mut out = Vec::new();
         encode_properties(&set, &mut out);
         assert_eq!(out.len(), properties_len(&set));
-        assert_eq!(
-            decode::<ConnAckProperties>(&out, PropertyContext::ConnAck),
-            Ok(set)
-        );
+        assert_eq!(decode::<ConnAckProperties>(&out, PropertyContext::ConnAck), Ok(set));
     }
 }

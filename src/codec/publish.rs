@@ -103,16 +103,8 @@ impl Publish {
 
     pub(crate) fn body_len(&self, version: ProtocolVersion) -> usize {
         field_len(self.topic.len())
-            + if self.delivery.packet_id().is_some() {
-                2
-            } else {
-                0
-            }
-            + if version.is_v5() {
-                properties_len(&self.properties)
-            } else {
-                0
-            }
+            + if self.delivery.packet_id().is_some() { 2 } else { 0 }
+            + if version.is_v5() { properties_len(&self.properties) } else { 0 }
             + self.payload.len()
     }
 
@@ -134,9 +126,8 @@ impl Publish {
     ) -> Result<Self, DecodeError> {
         let dup = flags & 0b1000 != 0;
         let retain = flags & 0b0001 != 0;
-        let qos = QoS::try_from((flags >> 1) & 0b11).map_err(|_| DecodeError::InvalidQoS {
-            field: "PUBLISH fixed header",
-        })?;
+        let qos = QoS::try_from((flags >> 1) & 0b11)
+            .map_err(|_| DecodeError::InvalidQoS { field: "PUBLISH fixed header" })?;
         if qos == QoS::AtMostOnce && dup {
             return Err(DecodeError::DupOnQoS0);
         }
@@ -157,19 +148,11 @@ impl Publish {
             }
             TopicName::default()
         } else {
-            TopicName::new(topic).map_err(|source| DecodeError::InvalidTopicName {
-                field: "topic name",
-                source,
-            })?
+            TopicName::new(topic)
+                .map_err(|source| DecodeError::InvalidTopicName { field: "topic name", source })?
         };
         let payload = r.rest().to_vec();
-        Ok(Self {
-            topic,
-            delivery,
-            retain,
-            payload,
-            properties,
-        })
+        Ok(Self { topic, delivery, retain, payload, properties })
     }
 }
 
@@ -188,11 +171,7 @@ pub struct Ack {
 impl Ack {
     /// A successful acknowledgement without properties.
     pub fn new(packet_id: PacketId) -> Self {
-        Self {
-            packet_id,
-            reason_code: ReasonCode::Success,
-            properties: AckProperties::default(),
-        }
+        Self { packet_id, reason_code: ReasonCode::Success, properties: AckProperties::default() }
     }
 
     pub(crate) fn body_len(&self, version: ProtocolVersion) -> usize {

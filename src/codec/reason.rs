@@ -301,19 +301,10 @@ mod tests {
 
     #[test]
     fn zero_is_named_after_its_packet() {
-        assert_eq!(
-            ReasonCode::Success.name_in(PacketType::Disconnect),
-            "Normal disconnection"
-        );
-        assert_eq!(
-            ReasonCode::Success.name_in(PacketType::SubAck),
-            "Granted QoS 0"
-        );
+        assert_eq!(ReasonCode::Success.name_in(PacketType::Disconnect), "Normal disconnection");
+        assert_eq!(ReasonCode::Success.name_in(PacketType::SubAck), "Granted QoS 0");
         assert_eq!(ReasonCode::Success.name_in(PacketType::PubAck), "Success");
-        assert_eq!(
-            ReasonCode::PacketTooLarge.to_string(),
-            "0x95 Packet too large"
-        );
+        assert_eq!(ReasonCode::PacketTooLarge.to_string(), "0x95 Packet too large");
     }
 
     #[test]
@@ -329,10 +320,7 @@ mod tests {
 
     #[test]
     fn v3_suback_failure_is_unspecified_error() {
-        assert_eq!(
-            ReasonCode::from_v3_suback(0x80),
-            Some(ReasonCode::UnspecifiedError)
-        );
+        assert_eq!(ReasonCode::from_v3_suback(0x80), Some(ReasonCode::UnspecifiedError));
         assert_eq!(ReasonCode::from_v3_suback(3), None);
         assert_eq!(ReasonCode::QuotaExceeded.to_v3_suback(), 0x80);
         assert_eq!(ReasonCode::GrantedQoS2.to_v3_suback(), 2);

@@ -22,21 +22,12 @@ pub struct StreamDecoder {
 impl StreamDecoder {
     /// A decoder for `version` that refuses packets above `max_packet_size` bytes.
     pub fn new(version: ProtocolVersion, max_packet_size: u32) -> Self {
-        Self {
-            version,
-            max_packet_size,
-            buf: Vec::new(),
-            start: 0,
-            error: None,
-        }
+        Self { version, max_packet_size, buf: Vec::new(), start: 0, error: None }
     }
 
     /// Forgets buffered bytes and any error, for a new connection.
     pub fn reset(&mut self, version: ProtocolVersion, max_packet_size: u32) {
-        *self = Self {
-            buf: std::mem::take(&mut self.buf),
-            ..Self::new(version, max_packet_size)
-        };
+        *self = Self { buf: std::mem::take(&mut self.buf), ..Self::new(version, max_packet_size) };
         self.buf.clear();
     }
 
@@ -115,13 +106,7 @@ mod tests {
         let mut d = StreamDecoder::new(ProtocolVersion::V5, 1024);
         // PUBLISH announcing 268,435,455 bytes.
         let err = d.feed(&[0x30, 0xFF, 0xFF, 0xFF, 0x7F, b'x']).unwrap_err();
-        assert_eq!(
-            err,
-            DecodeError::PacketTooLarge {
-                size: 268_435_460,
-                maximum: 1024
-            }
-        );
+        assert_eq!(err, DecodeError::PacketTooLarge { size: 268_435_460, maximum: 1024 });
         assert_eq!(err.reason_code(), crate::codec::ReasonCode::PacketTooLarge);
         assert_eq!(d.buffered_len(), 0);
         assert!(d.buf.capacity() < 64);

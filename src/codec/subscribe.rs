@@ -35,18 +35,13 @@ impl SubscriptionOptions {
     }
 
     fn from_byte(byte: u8, version: ProtocolVersion) -> Result<Self, DecodeError> {
-        let reserved = if version.is_v5() {
-            0b1100_0000
-        } else {
-            0b1111_1100
-        };
+        let reserved = if version.is_v5() { 0b1100_0000 } else { 0b1111_1100 };
         if byte & reserved != 0 {
             // [MQTT-3.8.3-5]
             return Err(DecodeError::InvalidSubscriptionOptions(byte));
         }
-        let qos = QoS::try_from(byte & 0b11).map_err(|_| DecodeError::InvalidQoS {
-            field: "subscription options",
-        })?;
+        let qos = QoS::try_from(byte & 0b11)
+            .map_err(|_| DecodeError::InvalidQoS { field: "subscription options" })?;
         let retain_handling =
             RetainHandling::try_from(byte >> 4).map_err(|_| DecodeError::InvalidRetainHandling)?;
         Ok(Self {
@@ -106,11 +101,7 @@ impl Subscribe {
     }
 
     pub(crate) fn body_len(&self, version: ProtocolVersion) -> usize {
-        let filters: usize = self
-            .subscriptions
-            .iter()
-            .map(|s| field_len(s.filter.len()) + 1)
-            .sum();
+        let filters: usize = self.subscriptions.iter().map(|s| field_len(s.filter.len()) + 1).sum();
         2 + version_properties_len(&self.properties, version) + filters
     }
 
@@ -141,22 +132,14 @@ impl Subscribe {
             let options = SubscriptionOptions::from_byte(r.u8("subscription options")?, version)?;
             if options.no_local && filter.shared().is_some() {
                 // [MQTT-3.8.3-4]
-                return Err(DecodeError::NoLocalOnSharedSubscription(
-                    filter.as_str().to_owned(),
-                ));
+                return Err(DecodeError::NoLocalOnSharedSubscription(filter.as_str().to_owned()));
             }
             subscriptions.push(Subscription { filter, options });
         }
         if subscriptions.is_empty() {
-            return Err(DecodeError::NoTopicFilters {
-                packet: PacketType::Subscribe,
-            });
+            return Err(DecodeError::NoTopicFilters { packet: PacketType::Subscribe });
         }
-        Ok(Self {
-            packet_id,
-            subscriptions,
-            properties,
-        })
+        Ok(Self { packet_id, subscriptions, properties })
     }
 }
 
@@ -191,11 +174,8 @@ impl SubAck {
         version: ProtocolVersion,
     ) -> Result<Self, DecodeError> {
         let packet_id = read_packet_id(r)?;
-        let mut ack = Self {
-            packet_id,
-            reason_codes: Vec::new(),
-            properties: AckProperties::default(),
-        };
+        let mut ack =
+            Self { packet_id, reason_codes: Vec::new(), properties: AckProperties::default() };
         if version.is_v5() {
             ack.properties = decode_properties(r, PropertyContext::SubAck)?;
             while !r.is_empty() {
@@ -203,11 +183,8 @@ impl SubAck {
             }
         } else {
             for &code in r.rest() {
-                let reason =
-                    ReasonCode::from_v3_suback(code).ok_or(DecodeError::InvalidReasonCode {
-                        packet: PacketType::SubAck,
-                        code,
-                    })?;
+                let reason = ReasonCode::from_v3_suback(code)
+                    .ok_or(DecodeError::InvalidReasonCode { packet: PacketType::SubAck, code })?;
                 ack.reason_codes.push(reason);
             }
         }
@@ -257,15 +234,9 @@ impl Unsubscribe {
             filters.push(decode_filter(r)?);
         }
         if filters.is_empty() {
-            return Err(DecodeError::NoTopicFilters {
-                packet: PacketType::Unsubscribe,
-            });
+            return Err(DecodeError::NoTopicFilters { packet: PacketType::Unsubscribe });
         }
-        Ok(Self {
-            packet_id,
-            filters,
-            properties,
-        })
+        Ok(Self { packet_id, filters, properties })
     }
 }
 
@@ -301,11 +272,8 @@ impl UnsubAck {
         version: ProtocolVersion,
     ) -> Result<Self, DecodeError> {
         let packet_id = read_packet_id(r)?;
-        let mut ack = Self {
-            packet_id,
-            reason_codes: Vec::new(),
-            properties: AckProperties::default(),
-        };
+        let mut ack =
+            Self { packet_id, reason_codes: Vec::new(), properties: AckProperties::default() };
         if version.is_v5() {
             ack.properties = decode_properties(r, PropertyContext::UnsubAck)?;
             while !r.is_empty() {

@@ -161,15 +161,10 @@ impl MqttString {
     pub fn new(s: impl Into<String>) -> Result<Self, ValueError> {
         let s = s.into();
         if s.len() > MAX_FIELD_LEN {
-            return Err(ValueError::StringTooLong {
-                len: s.len(),
-                preview: preview(&s),
-            });
+            return Err(ValueError::StringTooLong { len: s.len(), preview: preview(&s) });
         }
         if s.contains('\0') {
-            return Err(ValueError::StringContainsNul {
-                preview: preview(&s),
-            });
+            return Err(ValueError::StringContainsNul { preview: preview(&s) });
         }
         Ok(Self(s))
     }
@@ -266,10 +261,7 @@ pub struct UserProperty {
 impl UserProperty {
     /// Checks both strings.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Result<Self, ValueError> {
-        Ok(Self {
-            key: MqttString::new(key)?,
-            value: MqttString::new(value)?,
-        })
+        Ok(Self { key: MqttString::new(key)?, value: MqttString::new(value)? })
     }
 }
 

@@ -16,6 +16,8 @@ pub(crate) struct OutgoingAliases {
     /// last use → alias, to find the least recently used in O(log n).
     lru: BTreeMap<u64, NonZeroU16>,
     clock: u64,
+    /// The lowest alias never handed out.
+    next_fresh: u16,
 }
 
 /// What to put in a PUBLISH for its topic.
@@ -31,10 +33,7 @@ pub(crate) enum AliasUse {
 
 impl OutgoingAliases {
     pub(crate) fn new(maximum: u16) -> Self {
-        Self {
-            maximum,
-            ..Self::default()
-        }
+        Self { maximum, next_fresh: 1, ..Self::default() }
     }
 
     fn touch(&mut self, topic: &str, alias: NonZeroU16, previous_use: Option<u64>) {
@@ -55,11 +54,18 @@ impl OutgoingAliases {
             self.touch(topic, alias, Some(used));
             return AliasUse::AliasOnly(alias);
         }
-        let next = u16::try_from(self.by_alias.len() + 1)
-            .ok()
-            .and_then(NonZeroU16::new);
+        // Fresh aliases count up from 1, skipping any the user mapped explicitly.
+        while self.next_fresh <= self.maximum
+            && NonZeroU16::new(self.next_fresh).is_some_and(|a| self.by_alias.contains_key(&a))
+        {
+            self.next_fresh += 1;
+        }
+        let next = NonZeroU16::new(self.next_fresh);
         let alias = match next.filter(|a| a.get() <= self.maximum) {
-            Some(fresh) => fresh,
+            Some(fresh) => {
+                self.next_fresh += 1;
+                fresh
+            }
             None => {
                 // Full: take over the least recently used alias.
                 let Some((_, lru)) = self.lru.pop_first() else {
@@ -83,10 +89,7 @@ impl OutgoingAliases {
                 self.lru.remove(&used);
             }
         }
-        let previous = self
-            .by_topic
-            .get(topic.as_str())
-            .map(|&(a, used)| (a, used));
+        let previous = self.by_topic.get(topic.as_str()).map(|&(a, used)| (a, used));
         if let Some((old_alias, used)) = previous {
             self.by_alias.remove(&old_alias);
             self.lru.remove(&used);
@@ -120,10 +123,7 @@ pub(crate) enum AliasError {
 
 impl IncomingAliases {
     pub(crate) fn new(maximum: u16) -> Self {
-        Self {
-            maximum,
-            topics: HashMap::new(),
-        }
+        Self { maximum, topics: HashMap::new() }
     }
 
     /// The full topic of a received PUBLISH, recording a new mapping if it sets one.
@@ -134,10 +134,7 @@ impl IncomingAliases {
     ) -> Result<TopicName, AliasError> {
         let Some(alias) = alias else { return Ok(topic) };
         if alias.get() > self.maximum {
-            return Err(AliasError::AboveMaximum {
-                alias: alias.get(),
-                maximum: self.maximum,
-            });
+            return Err(AliasError::AboveMaximum { alias: alias.get(), maximum: self.maximum });
         }
         if topic.is_empty() {
             return self
@@ -197,10 +194,7 @@ mod tests {
     fn incoming_resolves_maps_and_refuses() {
         let mut aliases = IncomingAliases::new(10);
         assert_eq!(aliases.resolve(t("x/y"), Some(a(4))), Ok(t("x/y")));
-        assert_eq!(
-            aliases.resolve(TopicName::default(), Some(a(4))),
-            Ok(t("x/y"))
-        );
+        assert_eq!(aliases.resolve(TopicName::default(), Some(a(4))), Ok(t("x/y")));
         assert_eq!(
             aliases.resolve(TopicName::default(), Some(a(5))),
             Err(AliasError::Unknown { alias: 5 })
@@ -208,10 +202,7 @@ mod tests {
         // [MQTT-3.3.2-10]: above the maximum we announced.
         assert_eq!(
             aliases.resolve(t("z"), Some(a(11))),
-            Err(AliasError::AboveMaximum {
-                alias: 11,
-                maximum: 10
-            })
+            Err(AliasError::AboveMaximum { alias: 11, maximum: 10 })
         );
     }
 }

@@ -59,10 +59,7 @@ impl Connection {
         if self.connected_at.is_none() || self.keep_alive.is_zero() {
             return None;
         }
-        Some(
-            self.ping_deadline
-                .unwrap_or_else(|| self.last_sent.after(self.keep_alive)),
-        )
+        Some(self.ping_deadline.unwrap_or_else(|| self.last_sent.after(self.keep_alive)))
     }
 
     /// Whether a PINGREQ is due at `now`.

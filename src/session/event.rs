@@ -147,7 +147,5 @@ pub(crate) fn backoff_delay(min: Duration, max: Duration, attempt: u32, jitter: 
     let exp = min.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
     let capped = exp.min(max);
     // Full jitter on the upper half: between half and all of the capped delay.
-    capped
-        .mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
-        .max(min.min(capped))
+    capped.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0)).max(min.min(capped))
 }

@@ -20,20 +20,10 @@ pub(crate) fn validate_options(options: &Options) -> Result<(), UsageError> {
     let version = options.protocol_version;
     if !version.is_v5() {
         if !options.properties.is_empty() {
-            return Err(UsageError::NotInVersion {
-                option: "connect properties",
-                version,
-            });
+            return Err(UsageError::NotInVersion { option: "connect properties", version });
         }
-        if options
-            .will
-            .as_ref()
-            .is_some_and(|w| !w.properties.is_empty())
-        {
-            return Err(UsageError::NotInVersion {
-                option: "will properties",
-                version,
-            });
+        if options.will.as_ref().is_some_and(|w| !w.properties.is_empty()) {
+            return Err(UsageError::NotInVersion { option: "will properties", version });
         }
         if options.password.is_some() && options.username.is_none() {
             return Err(UsageError::InvalidOptions(
@@ -106,10 +96,9 @@ pub(crate) fn encode_to_usage(e: EncodeError) -> UsageError {
         EncodeError::PacketTooLarge { size, maximum, .. } => {
             UsageError::PacketTooLarge { size, maximum }
         }
-        EncodeError::NotInVersion { version, .. } => UsageError::NotInVersion {
-            option: "AUTH",
-            version,
-        },
+        EncodeError::NotInVersion { version, .. } => {
+            UsageError::NotInVersion { option: "AUTH", version }
+        }
         other => UsageError::InvalidOptions(other.to_string()),
     }
 }
@@ -118,13 +107,9 @@ impl Session {
     /// Asks the driver for a transport.
     pub(crate) fn start_attempt(&mut self, now: Instant) {
         self.attempt += 1;
-        self.state = State::Opening {
-            deadline: now.after(self.options.connect_timeout),
-        };
+        self.state = State::Opening { deadline: now.after(self.options.connect_timeout) };
         self.push_transmit(Transmit::Open);
-        self.events.push_back(Event::Connecting {
-            attempt: self.attempt,
-        });
+        self.events.push_back(Event::Connecting { attempt: self.attempt });
     }
 
     /// The transport asked for is open: send CONNECT.
@@ -169,10 +154,8 @@ impl Session {
         code: Option<u16>,
         reason: Option<String>,
     ) {
-        if matches!(
-            self.state,
-            State::Opening { .. } | State::Handshake { .. } | State::Connected
-        ) {
+        if matches!(self.state, State::Opening { .. } | State::Handshake { .. } | State::Connected)
+        {
             self.close_connection(now, CloseReason::TransportClosed { code, reason }, false);
         }
     }
@@ -215,10 +198,7 @@ impl Session {
             other => self.protocol_violation(
                 now,
                 ReasonCode::ProtocolError,
-                format!(
-                    "expected CONNACK, got {:?} [MQTT-3.2.0-1]",
-                    other.packet_type()
-                ),
+                format!("expected CONNACK, got {:?} [MQTT-3.2.0-1]", other.packet_type()),
             ),
         }
     }
@@ -229,10 +209,7 @@ impl Session {
         self.protocol_violation(
             now,
             ReasonCode::ProtocolError,
-            format!(
-                "AUTH ({}) without an authentication method in CONNECT",
-                auth.reason_code
-            ),
+            format!("AUTH ({}) without an authentication method in CONNECT", auth.reason_code),
         );
     }
 
@@ -257,10 +234,8 @@ impl Session {
             self.client_id = id.to_string();
         }
         let limits = self.limits_from(&connack);
-        let ping_timeout = self
-            .options
-            .ping_timeout
-            .unwrap_or(Duration::from_secs(u64::from(limits.keep_alive)));
+        let ping_timeout =
+            self.options.ping_timeout.unwrap_or(Duration::from_secs(u64::from(limits.keep_alive)));
         let Some(conn) = &mut self.conn else { return };
         conn.keep_alive = Duration::from_secs(u64::from(limits.keep_alive));
         conn.ping_timeout = ping_timeout;
@@ -280,11 +255,7 @@ impl Session {
         }
         self.requeue_control_inflight();
         let client_id = self.client_id.clone();
-        self.events.push_back(Event::Connected(Box::new(Connected {
-            connack,
-            client_id,
-            limits,
-        })));
+        self.events.push_back(Event::Connected(Box::new(Connected { connack, client_id, limits })));
         self.flush_control(now);
         self.flush_queue(now);
     }
@@ -294,9 +265,7 @@ impl Session {
         let defaults = ServerLimits::default();
         ServerLimits {
             keep_alive: p.server_keep_alive.unwrap_or(self.options.keep_alive),
-            receive_maximum: p
-                .receive_maximum
-                .map_or(defaults.receive_maximum, |r| r.get()),
+            receive_maximum: p.receive_maximum.map_or(defaults.receive_maximum, |r| r.get()),
             maximum_qos: p.maximum_qos.unwrap_or(QoS::ExactlyOnce),
             retain_available: p.retain_available.unwrap_or(true),
             maximum_packet_size: p.maximum_packet_size,
@@ -317,10 +286,7 @@ impl Session {
         reason: CloseReason,
     ) {
         if self.version().is_v5() && self.state == State::Connected {
-            let disconnect = crate::codec::Disconnect {
-                reason_code: code,
-                ..Default::default()
-            };
+            let disconnect = crate::codec::Disconnect { reason_code: code, ..Default::default() };
             let _ = self.send(now, &Packet::Disconnect(disconnect));
         }
         self.close_connection(now, reason, true);
@@ -354,20 +320,13 @@ impl Session {
             None
         } else {
             let jitter = self.rng.next_f64();
-            let delay = backoff_delay(
-                policy.min_delay,
-                policy.max_delay,
-                self.attempt.max(1),
-                jitter,
-            );
+            let delay =
+                backoff_delay(policy.min_delay, policy.max_delay, self.attempt.max(1), jitter);
             let until = now.after(delay);
             self.state = State::Backoff { until };
             Some(until)
         };
-        self.events.push_back(Event::Closed {
-            reason,
-            reconnect_at,
-        });
+        self.events.push_back(Event::Closed { reason, reconnect_at });
         if gives_up {
             self.events.push_back(Event::Ended);
         }

@@ -37,17 +37,12 @@ impl Session {
 
     /// The server broke a rule: DISCONNECT with `reason` (5.0), close, report.
     pub(crate) fn protocol_violation(&mut self, now: Instant, reason: ReasonCode, detail: String) {
-        self.close_with_disconnect(
-            now,
-            reason,
-            CloseReason::ProtocolViolation { reason, detail },
-        );
+        self.close_with_disconnect(now, reason, CloseReason::ProtocolViolation { reason, detail });
     }
 
     fn handle_packet(&mut self, now: Instant, packet: Packet) {
         if self.options.packet_events {
-            self.events
-                .push_back(Event::PacketReceived(Box::new(packet.clone())));
+            self.events.push_back(Event::PacketReceived(Box::new(packet.clone())));
         }
         if self.state != State::Connected {
             self.handle_handshake_packet(now, packet);
@@ -78,10 +73,7 @@ impl Session {
             other => self.protocol_violation(
                 now,
                 ReasonCode::ProtocolError,
-                format!(
-                    "a server may not send {:?} to a client",
-                    other.packet_type()
-                ),
+                format!("a server may not send {:?} to a client", other.packet_type()),
             ),
         }
     }
@@ -89,13 +81,7 @@ impl Session {
     /// PUBLISH: resolve its topic alias, deliver, acknowledge. QoS 2 is delivered on the first
     /// PUBLISH and ignored, re-acknowledged, until PUBREL [MQTT-4.3.3-10].
     fn handle_publish(&mut self, now: Instant, publish: Publish) {
-        let Publish {
-            topic,
-            delivery,
-            retain,
-            payload,
-            properties,
-        } = publish;
+        let Publish { topic, delivery, retain, payload, properties } = publish;
         let Some(conn) = &mut self.conn else { return };
         let topic = match conn.aliases_in.resolve(topic, properties.topic_alias) {
             Ok(topic) => topic,
@@ -157,10 +143,7 @@ impl Session {
 
     /// The Receive Maximum we announced (65,535 when we announced none).
     fn our_receive_maximum(&self) -> u16 {
-        self.options
-            .properties
-            .receive_maximum
-            .map_or(u16::MAX, |r| r.get())
+        self.options.properties.receive_maximum.map_or(u16::MAX, |r| r.get())
     }
 
     /// PUBREL: the QoS 2 exchange ends; PUBCOMP, and forget the id.

@@ -208,10 +208,7 @@ impl Session {
 
     /// The limits of the current connection, once connected.
     pub fn server_limits(&self) -> Option<&ServerLimits> {
-        self.conn
-            .as_ref()
-            .filter(|_| self.is_connected())
-            .map(|c| &c.limits)
+        self.conn.as_ref().filter(|_| self.is_connected()).map(|c| &c.limits)
     }
 
     /// Messages accepted but not yet sent, and QoS 1/2 messages sent but not yet acknowledged.
@@ -254,18 +251,12 @@ impl Session {
             return Ok(());
         }
         if self.state == State::Connected {
-            let packet = Packet::Disconnect(Disconnect {
-                reason_code: reason,
-                properties,
-            });
+            let packet = Packet::Disconnect(Disconnect { reason_code: reason, properties });
             // A DISCONNECT too large for the server is sent without its properties.
             if self.send(now, &packet).is_err() {
                 let _ = self.send(
                     now,
-                    &Packet::Disconnect(Disconnect {
-                        reason_code: reason,
-                        ..Default::default()
-                    }),
+                    &Packet::Disconnect(Disconnect { reason_code: reason, ..Default::default() }),
                 );
             }
         }
@@ -282,8 +273,7 @@ impl Session {
             });
         }
         if !self.session_outlives_connection() {
-            self.outgoing
-                .fail_all(&mut self.events, PublishError::SessionEnded);
+            self.outgoing.fail_all(&mut self.events, PublishError::SessionEnded);
             self.incoming_qos2.clear();
         }
         self.events.push_back(Event::Ended);
@@ -338,8 +328,7 @@ impl Session {
     /// Queues a transmit, after any bytes already waiting so that order is kept.
     fn push_transmit(&mut self, t: Transmit) {
         if !self.send_buf.is_empty() {
-            self.transmits
-                .push_back(Transmit::Bytes(std::mem::take(&mut self.send_buf)));
+            self.transmits.push_back(Transmit::Bytes(std::mem::take(&mut self.send_buf)));
         }
         self.transmits.push_back(t);
     }
@@ -351,27 +340,17 @@ impl Session {
             .conn
             .as_ref()
             .and_then(|c| c.limits.maximum_packet_size)
-            .map_or(u64::from(crate::codec::MAX_PACKET_SIZE), |m| {
-                u64::from(m.get())
-            });
-        let size = packet
-            .encoded_len(version)
-            .map_err(handshake::encode_to_usage)?;
+            .map_or(u64::from(crate::codec::MAX_PACKET_SIZE), |m| u64::from(m.get()));
+        let size = packet.encoded_len(version).map_err(handshake::encode_to_usage)?;
         if size as u64 > max {
-            return Err(UsageError::PacketTooLarge {
-                size: size as u64,
-                maximum: max,
-            });
+            return Err(UsageError::PacketTooLarge { size: size as u64, maximum: max });
         }
-        packet
-            .encode(version, &mut self.send_buf)
-            .map_err(handshake::encode_to_usage)?;
+        packet.encode(version, &mut self.send_buf).map_err(handshake::encode_to_usage)?;
         if let Some(conn) = &mut self.conn {
             conn.last_sent = now;
         }
         if self.options.packet_events {
-            self.events
-                .push_back(Event::PacketSent(Box::new(packet.clone())));
+            self.events.push_back(Event::PacketSent(Box::new(packet.clone())));
         }
         Ok(())
     }

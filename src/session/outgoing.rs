@@ -151,15 +151,7 @@ impl Outgoing {
             });
         }
         let seq = self.take_seq();
-        self.push(
-            Queued {
-                id,
-                seq,
-                request,
-                expires_at,
-            },
-            false,
-        );
+        self.push(Queued { id, seq, request, expires_at }, false);
         Ok(())
     }
 
@@ -195,16 +187,10 @@ impl Outgoing {
             if let Some(id) = m.publish.delivery.packet_id() {
                 self.ids.release(id);
             }
-            events.push_back(Event::Published {
-                id: m.id,
-                result: Err(error.clone()),
-            });
+            events.push_back(Event::Published { id: m.id, result: Err(error.clone()) });
         }
         while let Some(q) = self.pop() {
-            events.push_back(Event::Published {
-                id: q.id,
-                result: Err(error.clone()),
-            });
+            events.push_back(Event::Published { id: q.id, result: Err(error.clone()) });
         }
     }
 
@@ -259,15 +245,7 @@ impl Session {
             && (request.qos == QoS::AtMostOnce || self.has_quota());
         if can_send_now {
             let seq = self.outgoing.take_seq();
-            self.send_queued(
-                now,
-                Queued {
-                    id,
-                    seq,
-                    request,
-                    expires_at,
-                },
-            );
+            self.send_queued(now, Queued { id, seq, request, expires_at });
         } else {
             self.outgoing.enqueue(id, request, expires_at)?;
         }
@@ -277,17 +255,10 @@ impl Session {
     fn validate_publish(&self, request: &PublishRequest) -> Result<(), UsageError> {
         let version = self.version();
         if request.topic.is_empty() {
-            return Err(TopicError {
-                kind: TopicErrorKind::Empty,
-                topic: String::new(),
-            }
-            .into());
+            return Err(TopicError { kind: TopicErrorKind::Empty, topic: String::new() }.into());
         }
         if !version.is_v5() && !request.properties.is_empty() {
-            return Err(UsageError::NotInVersion {
-                option: "publish properties",
-                version,
-            });
+            return Err(UsageError::NotInVersion { option: "publish properties", version });
         }
         if !request.properties.subscription_identifiers.is_empty() {
             return Err(UsageError::InvalidProperty {
@@ -330,28 +301,18 @@ impl Session {
 
     /// Sends one accepted message, or reports why it cannot be.
     fn send_queued(&mut self, now: Instant, item: Queued) {
-        let Queued {
-            id,
-            seq,
-            mut request,
-            expires_at,
-        } = item;
+        let Queued { id, seq, mut request, expires_at } = item;
         if let Some(at) = expires_at {
             if at <= now {
-                self.events.push_back(Event::Published {
-                    id,
-                    result: Err(PublishError::Expired),
-                });
+                self.events.push_back(Event::Published { id, result: Err(PublishError::Expired) });
                 return;
             }
             request.properties.message_expiry_interval = Some(remaining_seconds(now, at));
         }
         if let Some(limits) = self.server_limits() {
             if let Err(e) = check_against_limits(&request, limits, self.version()) {
-                self.events.push_back(Event::Published {
-                    id,
-                    result: Err(PublishError::NotSupported(e)),
-                });
+                self.events
+                    .push_back(Event::Published { id, result: Err(PublishError::NotSupported(e)) });
                 return;
             }
         }
@@ -380,18 +341,12 @@ impl Session {
                 }
                 other => PublishError::NotSupported(other),
             };
-            self.events.push_back(Event::Published {
-                id,
-                result: Err(result),
-            });
+            self.events.push_back(Event::Published { id, result: Err(result) });
             return;
         }
         let awaiting = match request.qos {
             QoS::AtMostOnce => {
-                self.events.push_back(Event::Published {
-                    id,
-                    result: Ok(ReasonCode::Success),
-                });
+                self.events.push_back(Event::Published { id, result: Ok(ReasonCode::Success) });
                 return;
             }
             QoS::AtLeastOnce => Awaiting::Ack,
@@ -399,16 +354,9 @@ impl Session {
         };
         let mut stored = stored;
         stored.properties.topic_alias = None;
-        self.outgoing.inflight.insert(
-            packet_id.get(),
-            Inflight {
-                id,
-                seq,
-                publish: stored,
-                awaiting,
-                expires_at,
-            },
-        );
+        self.outgoing
+            .inflight
+            .insert(packet_id.get(), Inflight { id, seq, publish: stored, awaiting, expires_at });
         if let Some(conn) = &mut self.conn {
             conn.send_quota = conn.send_quota.saturating_sub(1);
         }
@@ -477,10 +425,8 @@ impl Session {
                 continue;
             };
             if m.awaiting == Awaiting::Comp {
-                self.events.push_back(Event::Published {
-                    id: m.id,
-                    result: Ok(ReasonCode::Success),
-                });
+                self.events
+                    .push_back(Event::Published { id: m.id, result: Ok(ReasonCode::Success) });
                 continue;
             }
             let p = m.publish;
@@ -491,12 +437,7 @@ impl Session {
                 retain: p.retain,
                 properties: p.properties,
             };
-            back.push(Queued {
-                id: m.id,
-                seq: m.seq,
-                request,
-                expires_at: m.expires_at,
-            });
+            back.push(Queued { id: m.id, seq: m.seq, request, expires_at: m.expires_at });
         }
         for item in back.into_iter().rev() {
             self.outgoing.push(item, true);
@@ -505,11 +446,7 @@ impl Session {
 
     /// PUBACK: QoS 1 complete.
     pub(crate) fn handle_puback(&mut self, now: Instant, ack: Ack) {
-        if self
-            .outgoing
-            .inflight
-            .get(&ack.packet_id.get())
-            .map(|m| m.awaiting)
+        if self.outgoing.inflight.get(&ack.packet_id.get()).map(|m| m.awaiting)
             != Some(Awaiting::Ack)
         {
             return;
@@ -550,11 +487,7 @@ impl Session {
 
     /// PUBCOMP: QoS 2 complete.
     pub(crate) fn handle_pubcomp(&mut self, now: Instant, ack: Ack) {
-        if self
-            .outgoing
-            .inflight
-            .get(&ack.packet_id.get())
-            .map(|m| m.awaiting)
+        if self.outgoing.inflight.get(&ack.packet_id.get()).map(|m| m.awaiting)
             != Some(Awaiting::Comp)
         {
             return;
@@ -579,10 +512,7 @@ impl Session {
 
     fn return_quota(&mut self, now: Instant) {
         if let Some(conn) = &mut self.conn {
-            conn.send_quota = conn
-                .send_quota
-                .saturating_add(1)
-                .min(conn.limits.receive_maximum);
+            conn.send_quota = conn.send_quota.saturating_add(1).min(conn.limits.receive_maximum);
         }
         self.flush_queue(now);
     }
@@ -625,10 +555,7 @@ fn check_against_limits(
         let size =
             probe.encoded_len(version).unwrap_or(usize::MAX) as u64 + request.payload.len() as u64;
         if size > u64::from(maximum.get()) {
-            return Err(UsageError::PacketTooLarge {
-                size,
-                maximum: u64::from(maximum.get()),
-            });
+            return Err(UsageError::PacketTooLarge { size, maximum: u64::from(maximum.get()) });
         }
     }
     Ok(())

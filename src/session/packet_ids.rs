@@ -15,11 +15,7 @@ pub(crate) struct PacketIds {
 
 impl Default for PacketIds {
     fn default() -> Self {
-        Self {
-            in_use: vec![0; 1024],
-            next: 1,
-            count: 0,
-        }
+        Self { in_use: vec![0; 1024], next: 1, count: 0 }
     }
 }
 

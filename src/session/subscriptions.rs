@@ -26,19 +26,12 @@ impl Session {
         }
         self.validate_subscribe(&subscriptions, &properties)?;
         for s in &subscriptions {
-            let record = SubscriptionRecord {
-                subscription: s.clone(),
-                properties: properties.clone(),
-            };
-            self.subscriptions
-                .insert(s.filter.as_str().to_owned(), record);
+            let record =
+                SubscriptionRecord { subscription: s.clone(), properties: properties.clone() };
+            self.subscriptions.insert(s.filter.as_str().to_owned(), record);
         }
         let id = self.next_request_id();
-        self.control_queue.push_back(ControlRequest::Subscribe {
-            id,
-            subscriptions,
-            properties,
-        });
+        self.control_queue.push_back(ControlRequest::Subscribe { id, subscriptions, properties });
         self.flush_control(now);
         Ok(id)
     }
@@ -58,20 +51,13 @@ impl Session {
         }
         let version = self.version();
         if !version.is_v5() && !properties.is_empty() {
-            return Err(UsageError::NotInVersion {
-                option: "unsubscribe properties",
-                version,
-            });
+            return Err(UsageError::NotInVersion { option: "unsubscribe properties", version });
         }
         for f in &filters {
             self.subscriptions.remove(f.as_str());
         }
         let id = self.next_request_id();
-        self.control_queue.push_back(ControlRequest::Unsubscribe {
-            id,
-            filters,
-            properties,
-        });
+        self.control_queue.push_back(ControlRequest::Unsubscribe { id, filters, properties });
         self.flush_control(now);
         Ok(id)
     }
@@ -87,16 +73,10 @@ impl Session {
         let version = self.version();
         if !version.is_v5() {
             if !properties.is_empty() {
-                return Err(UsageError::NotInVersion {
-                    option: "subscribe properties",
-                    version,
-                });
+                return Err(UsageError::NotInVersion { option: "subscribe properties", version });
             }
             let v5_only = |o: &SubscriptionOptions| {
-                *o != SubscriptionOptions {
-                    qos: o.qos,
-                    ..SubscriptionOptions::default()
-                }
+                *o != SubscriptionOptions { qos: o.qos, ..SubscriptionOptions::default() }
             };
             if subscriptions.iter().any(|s| v5_only(&s.options)) {
                 return Err(UsageError::NotInVersion {
@@ -145,28 +125,21 @@ impl Session {
                 break;
             };
             let packet = match &request {
-                ControlRequest::Subscribe {
-                    subscriptions,
-                    properties,
-                    ..
+                ControlRequest::Subscribe { subscriptions, properties, .. }
+                | ControlRequest::Resubscribe { subscriptions, properties } => {
+                    Packet::Subscribe(Subscribe {
+                        packet_id: pid,
+                        subscriptions: subscriptions.clone(),
+                        properties: properties.clone(),
+                    })
                 }
-                | ControlRequest::Resubscribe {
-                    subscriptions,
-                    properties,
-                } => Packet::Subscribe(Subscribe {
-                    packet_id: pid,
-                    subscriptions: subscriptions.clone(),
-                    properties: properties.clone(),
-                }),
-                ControlRequest::Unsubscribe {
-                    filters,
-                    properties,
-                    ..
-                } => Packet::Unsubscribe(Unsubscribe {
-                    packet_id: pid,
-                    filters: filters.clone(),
-                    properties: properties.clone(),
-                }),
+                ControlRequest::Unsubscribe { filters, properties, .. } => {
+                    Packet::Unsubscribe(Unsubscribe {
+                        packet_id: pid,
+                        filters: filters.clone(),
+                        properties: properties.clone(),
+                    })
+                }
             };
             match self.send(now, &packet) {
                 Ok(()) => self.control_inflight.push((pid, request)),
@@ -185,9 +158,7 @@ impl Session {
             _ => ReasonCode::UnspecifiedError,
         };
         match request {
-            ControlRequest::Subscribe {
-                id, subscriptions, ..
-            } => {
+            ControlRequest::Subscribe { id, subscriptions, .. } => {
                 let results = subscriptions.iter().map(|_| Err(reason)).collect();
                 self.events.push_back(Event::Subscribed {
                     id,
@@ -227,10 +198,8 @@ impl Session {
         }
         // Ahead of requests the user made while offline, which may change these.
         for (properties, subscriptions) in groups.into_iter().rev() {
-            self.control_queue.push_front(ControlRequest::Resubscribe {
-                subscriptions,
-                properties,
-            });
+            self.control_queue
+                .push_front(ControlRequest::Resubscribe { subscriptions, properties });
         }
     }
 
@@ -245,9 +214,7 @@ impl Session {
             return;
         };
         let (id, subscriptions) = match request {
-            ControlRequest::Subscribe {
-                id, subscriptions, ..
-            } => (Some(id), subscriptions),
+            ControlRequest::Subscribe { id, subscriptions, .. } => (Some(id), subscriptions),
             ControlRequest::Resubscribe { subscriptions, .. } => (None, subscriptions),
             ControlRequest::Unsubscribe { .. } => {
                 return self.protocol_violation(
@@ -286,11 +253,7 @@ impl Session {
             })
             .collect();
         if let Some(id) = id {
-            self.events.push_back(Event::Subscribed {
-                id,
-                results,
-                properties: ack.properties,
-            });
+            self.events.push_back(Event::Subscribed { id, results, properties: ack.properties });
         }
         self.flush_control(now);
     }

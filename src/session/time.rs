@@ -22,10 +22,7 @@ impl Instant {
 
     /// The instant `d` later, saturating at the end of time.
     pub fn after(self, d: Duration) -> Self {
-        Self(
-            self.0
-                .saturating_add(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
-        )
+        Self(self.0.saturating_add(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)))
     }
 
     /// Time from `earlier` to `self`, zero if `earlier` is later.

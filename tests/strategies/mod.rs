@@ -27,11 +27,8 @@ use wasmqtt::codec::{
 use wasmqtt::topic::{TopicFilter, TopicName};
 
 /// The three protocol versions.
-pub(crate) const VERSIONS: [ProtocolVersion; 3] = [
-    ProtocolVersion::V3_1,
-    ProtocolVersion::V3_1_1,
-    ProtocolVersion::V5,
-];
+pub(crate) const VERSIONS: [ProtocolVersion; 3] =
+    [ProtocolVersion::V3_1, ProtocolVersion::V3_1_1, ProtocolVersion::V5];
 
 /// The fifteen packet types.
 const PACKET_TYPES: [PacketType; 15] = [
@@ -76,10 +73,9 @@ where
 
 /// A version that has `packet`, and a packet of that type valid under it.
 pub(crate) fn versioned(packet: PacketType) -> BoxedStrategy<(ProtocolVersion, Packet)> {
-    per_version(
-        VERSIONS.into_iter().filter(|&v| exists_in(packet, v)),
-        |v| packet_of_type(packet, v),
-    )
+    per_version(VERSIONS.into_iter().filter(|&v| exists_in(packet, v)), |v| {
+        packet_of_type(packet, v)
+    })
 }
 
 /// A version, and a packet of any type valid under it.
@@ -182,31 +178,16 @@ fn retain_handling() -> impl Strategy<Value = RetainHandling> {
 
 /// A subscription identifier, often at the edges of the variable byte integer's lengths.
 fn subscription_id() -> impl Strategy<Value = SubscriptionId> {
-    let edges = select(vec![
-        1,
-        127,
-        128,
-        16_383,
-        16_384,
-        2_097_151,
-        2_097_152,
-        MAX_VARIABLE_BYTE_INTEGER,
-    ]);
+    let edges =
+        select(vec![1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, MAX_VARIABLE_BYTE_INTEGER]);
     prop_oneof![1 => edges, 2 => 1..=MAX_VARIABLE_BYTE_INTEGER]
         .prop_map(|id| SubscriptionId::new(id).expect("in range"))
 }
 
 /// A reason code MQTT 5 lets `packet` carry.
 fn reason_code(packet: PacketType) -> impl Strategy<Value = ReasonCode> {
-    let codes: Vec<_> = ReasonCode::ALL
-        .iter()
-        .copied()
-        .filter(|c| c.is_valid_in(packet))
-        .collect();
-    assert!(
-        codes.contains(&ReasonCode::Success),
-        "{packet:?} carries Success"
-    );
+    let codes: Vec<_> = ReasonCode::ALL.iter().copied().filter(|c| c.is_valid_in(packet)).collect();
+    assert!(codes.contains(&ReasonCode::Success), "{packet:?} carries Success");
     // Success is common: it is what the short forms of the acknowledgements leave out.
     prop_oneof![1 => Just(ReasonCode::Success), 3 => select(codes)]
 }
@@ -417,19 +398,14 @@ fn publish_properties(version: ProtocolVersion) -> BoxedStrategy<PublishProperti
 }
 
 fn ack_properties(version: ProtocolVersion) -> BoxedStrategy<AckProperties> {
-    let s = (option::of(mqtt_string(12)), user_properties()).prop_map(|(a, b)| AckProperties {
-        reason_string: a,
-        user_properties: b,
-    });
+    let s = (option::of(mqtt_string(12)), user_properties())
+        .prop_map(|(a, b)| AckProperties { reason_string: a, user_properties: b });
     properties(version, s)
 }
 
 fn subscribe_properties(version: ProtocolVersion) -> BoxedStrategy<SubscribeProperties> {
-    let s =
-        (option::of(subscription_id()), user_properties()).prop_map(|(a, b)| SubscribeProperties {
-            subscription_identifier: a,
-            user_properties: b,
-        });
+    let s = (option::of(subscription_id()), user_properties())
+        .prop_map(|(a, b)| SubscribeProperties { subscription_identifier: a, user_properties: b });
     properties(version, s)
 }
 
@@ -475,20 +451,15 @@ fn auth_properties() -> impl Strategy<Value = AuthProperties> {
 // Packets
 
 fn will(version: ProtocolVersion) -> impl Strategy<Value = Will> {
-    (
-        topic_name(),
-        binary(48),
-        qos(),
-        any::<bool>(),
-        will_properties(version),
-    )
-        .prop_map(|(topic, payload, qos, retain, properties)| Will {
+    (topic_name(), binary(48), qos(), any::<bool>(), will_properties(version)).prop_map(
+        |(topic, payload, qos, retain, properties)| Will {
             topic,
             payload,
             qos,
             retain,
             properties,
-        })
+        },
+    )
 }
 
 fn connect(version: ProtocolVersion) -> BoxedStrategy<Packet> {
@@ -504,11 +475,7 @@ fn connect(version: ProtocolVersion) -> BoxedStrategy<Packet> {
         .prop_map(
             move |(client_id, clean_start, keep_alive, username, password, will, properties)| {
                 // Only MQTT 5 allows a password without a user name [MQTT-3.1.2-22].
-                let password = if version.is_v5() || username.is_some() {
-                    password
-                } else {
-                    None
-                };
+                let password = if version.is_v5() || username.is_some() { password } else { None };
                 Packet::Connect(Box::new(Connect {
                     client_id,
                     clean_start,
@@ -560,76 +527,45 @@ fn publish(version: ProtocolVersion) -> BoxedStrategy<Packet> {
         publish_properties(version),
         non_zero_u16(),
     )
-        .prop_map(
-            |(topic, delivery, retain, payload, mut properties, alias)| {
-                let topic = topic.unwrap_or_else(|| {
-                    properties.topic_alias.get_or_insert(alias);
-                    TopicName::default()
-                });
-                Packet::Publish(Publish {
-                    topic,
-                    delivery,
-                    retain,
-                    payload,
-                    properties,
-                })
-            },
-        )
+        .prop_map(|(topic, delivery, retain, payload, mut properties, alias)| {
+            let topic = topic.unwrap_or_else(|| {
+                properties.topic_alias.get_or_insert(alias);
+                TopicName::default()
+            });
+            Packet::Publish(Publish { topic, delivery, retain, payload, properties })
+        })
         .boxed()
 }
 
 fn ack(version: ProtocolVersion, packet: PacketType) -> impl Strategy<Value = Ack> {
     let code = v5_only(version, reason_code(packet));
-    (packet_id(), code, ack_properties(version)).prop_map(|(packet_id, reason_code, properties)| {
-        Ack {
-            packet_id,
-            reason_code,
-            properties,
-        }
-    })
+    (packet_id(), code, ack_properties(version))
+        .prop_map(|(packet_id, reason_code, properties)| Ack { packet_id, reason_code, properties })
 }
 
 fn subscription(version: ProtocolVersion) -> impl Strategy<Value = Subscription> {
-    (
-        topic_filter(),
-        qos(),
-        any::<bool>(),
-        any::<bool>(),
-        retain_handling(),
+    (topic_filter(), qos(), any::<bool>(), any::<bool>(), retain_handling()).prop_map(
+        move |(filter, qos, no_local, retain_as_published, retain_handling)| {
+            let options = if version.is_v5() {
+                SubscriptionOptions {
+                    qos,
+                    // Never on a shared subscription [MQTT-3.8.3-4].
+                    no_local: no_local && filter.shared().is_none(),
+                    retain_as_published,
+                    retain_handling,
+                }
+            } else {
+                SubscriptionOptions { qos, ..SubscriptionOptions::default() }
+            };
+            Subscription { filter, options }
+        },
     )
-        .prop_map(
-            move |(filter, qos, no_local, retain_as_published, retain_handling)| {
-                let options = if version.is_v5() {
-                    SubscriptionOptions {
-                        qos,
-                        // Never on a shared subscription [MQTT-3.8.3-4].
-                        no_local: no_local && filter.shared().is_none(),
-                        retain_as_published,
-                        retain_handling,
-                    }
-                } else {
-                    SubscriptionOptions {
-                        qos,
-                        ..SubscriptionOptions::default()
-                    }
-                };
-                Subscription { filter, options }
-            },
-        )
 }
 
 fn subscribe(version: ProtocolVersion) -> BoxedStrategy<Packet> {
-    (
-        packet_id(),
-        vec(subscription(version), 1..5),
-        subscribe_properties(version),
-    )
+    (packet_id(), vec(subscription(version), 1..5), subscribe_properties(version))
         .prop_map(|(packet_id, subscriptions, properties)| {
-            Packet::Subscribe(Subscribe {
-                packet_id,
-                subscriptions,
-                properties,
-            })
+            Packet::Subscribe(Subscribe { packet_id, subscriptions, properties })
         })
         .boxed()
 }
@@ -648,27 +584,15 @@ fn suback(version: ProtocolVersion) -> BoxedStrategy<Packet> {
     };
     (packet_id(), vec(code, 1..5), ack_properties(version))
         .prop_map(|(packet_id, reason_codes, properties)| {
-            Packet::SubAck(SubAck {
-                packet_id,
-                reason_codes,
-                properties,
-            })
+            Packet::SubAck(SubAck { packet_id, reason_codes, properties })
         })
         .boxed()
 }
 
 fn unsubscribe(version: ProtocolVersion) -> BoxedStrategy<Packet> {
-    (
-        packet_id(),
-        vec(topic_filter(), 1..5),
-        unsubscribe_properties(version),
-    )
+    (packet_id(), vec(topic_filter(), 1..5), unsubscribe_properties(version))
         .prop_map(|(packet_id, filters, properties)| {
-            Packet::Unsubscribe(Unsubscribe {
-                packet_id,
-                filters,
-                properties,
-            })
+            Packet::Unsubscribe(Unsubscribe { packet_id, filters, properties })
         })
         .boxed()
 }
@@ -678,32 +602,19 @@ fn unsuback(version: ProtocolVersion) -> BoxedStrategy<Packet> {
     let codes = v5_only(version, vec(reason_code(PacketType::UnsubAck), 1..5));
     (packet_id(), codes, ack_properties(version))
         .prop_map(|(packet_id, reason_codes, properties)| {
-            Packet::UnsubAck(UnsubAck {
-                packet_id,
-                reason_codes,
-                properties,
-            })
+            Packet::UnsubAck(UnsubAck { packet_id, reason_codes, properties })
         })
         .boxed()
 }
 
 fn disconnect(version: ProtocolVersion) -> BoxedStrategy<Packet> {
-    let s = (reason_code(PacketType::Disconnect), disconnect_properties()).prop_map(
-        |(reason_code, properties)| Disconnect {
-            reason_code,
-            properties,
-        },
-    );
+    let s = (reason_code(PacketType::Disconnect), disconnect_properties())
+        .prop_map(|(reason_code, properties)| Disconnect { reason_code, properties });
     v5_only(version, s).prop_map(Packet::Disconnect).boxed()
 }
 
 fn auth() -> BoxedStrategy<Packet> {
     (reason_code(PacketType::Auth), auth_properties())
-        .prop_map(|(reason_code, properties)| {
-            Packet::Auth(Auth {
-                reason_code,
-                properties,
-            })
-        })
+        .prop_map(|(reason_code, properties)| Packet::Auth(Auth { reason_code, properties }))
         .boxed()
 }
