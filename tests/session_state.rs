@@ -8,8 +8,8 @@ use std::num::NonZeroU16;
 use peer::{ack, filter, pid, topic, Out, Pair, BOTH};
 use wasmqtt::codec::{
     Ack, ConnAckProperties, Delivery, MqttString, Packet, ProtocolVersion, Publish, QoS,
-    ReasonCode, RetainHandling, SubAck, Subscribe, SubscribeProperties, Subscription,
-    SubscriptionId, SubscriptionOptions, UnsubAck,
+    ReasonCode, RetainHandling, SubAck, SubscribeProperties, Subscription, SubscriptionId,
+    SubscriptionOptions, UnsubAck,
 };
 use wasmqtt::session::{
     ClientId, Event, Options, PublishError, PublishRequest, QueueLimits, UsageError,
