@@ -71,6 +71,31 @@ ensure_cargo_fuzz() {
   fi
 }
 
+APT_UPDATED=no
+# Installs Debian packages that are missing (apt-get update once per run, only if needed).
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  if [ "$APT_UPDATED" = no ]; then
+    apt-get update -qq
+    APT_UPDATED=yes
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# mosquitto for the integration tests; they start their own brokers, so stop the one the
+# package may have started.
+ensure_mosquitto() {
+  if ! dpkg-query -W -f='${Status}' mosquitto 2>/dev/null | grep -q 'install ok installed'; then
+    apt_install mosquitto
+    (systemctl stop mosquitto || service mosquitto stop || true) >/dev/null 2>&1
+  fi
+}
+
 # Builds the npm package into pkg/ (release, wasm-opt from node_modules).
 build_pkg() {
   ensure_rust_target
