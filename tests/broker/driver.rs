@@ -125,7 +125,14 @@ pub(crate) struct Client {
 
 impl Client {
     pub(crate) fn new(transport: Transport, options: Options) -> Self {
-        let seed = std::process::id() as u64 ^ WallClock::now().elapsed().as_nanos() as u64;
+        // Distinct per client: the seed makes the generated client id.
+        static CLIENTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = CLIENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        let seed =
+            epoch ^ (u64::from(std::process::id()) << 32) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let session = Session::new(options, seed).expect("valid options");
         Self { session, transport, socket: None, origin: WallClock::now(), events: VecDeque::new() }
     }

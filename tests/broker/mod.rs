@@ -25,7 +25,13 @@ pub(crate) struct Mosquitto {
     pub(crate) tcp_port: u16,
     pub(crate) ws_port: u16,
     dir: PathBuf,
-    extra: String,
+    extra: Extra,
+}
+
+#[derive(Clone)]
+struct Extra {
+    global: String,
+    listener: String,
 }
 
 fn free_port() -> u16 {
@@ -44,9 +50,15 @@ fn mosquitto_binary() -> PathBuf {
 }
 
 impl Mosquitto {
-    /// A broker with `extra` config lines (applied to both listeners) and persistence in a
-    /// fresh directory.
+    /// A broker with `extra` global config lines and persistence in a fresh directory.
     pub(crate) fn start(extra: &str) -> Self {
+        Self::start_with(extra, "")
+    }
+
+    /// A broker with `global` config lines, and `listener` lines applied to both listeners
+    /// (options such as `max_topic_alias` belong to a listener).
+    pub(crate) fn start_with(global: &str, listener: &str) -> Self {
+        let extra = Extra { global: global.to_owned(), listener: listener.to_owned() };
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let dir = std::env::temp_dir().join(format!(
             "wasmqtt-mosquitto-{}-{}",
@@ -55,17 +67,19 @@ impl Mosquitto {
         ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
-        Self::launch(dir, free_port(), free_port(), extra.to_owned())
+        Self::launch(dir, free_port(), free_port(), extra)
     }
 
-    fn launch(dir: PathBuf, tcp_port: u16, ws_port: u16, extra: String) -> Self {
+    fn launch(dir: PathBuf, tcp_port: u16, ws_port: u16, extra: Extra) -> Self {
         let config = format!(
             "user root\nper_listener_settings false\nallow_anonymous true\nlog_dest stderr\n\
              log_type error\nlog_type warning\nlog_type notice\nlog_type information\n\
-             persistence true\npersistence_location {dir}/\nautosave_interval 1\n{extra}\n\
-             listener {tcp_port} 127.0.0.1\n\
-             listener {ws_port} 127.0.0.1\nprotocol websockets\n",
-            dir = dir.display()
+             persistence true\npersistence_location {dir}/\nautosave_interval 1\n{global}\n\
+             listener {tcp_port} 127.0.0.1\n{listener}\n\
+             listener {ws_port} 127.0.0.1\nprotocol websockets\n{listener}\n",
+            dir = dir.display(),
+            global = extra.global,
+            listener = extra.listener,
         );
         let conf_path = dir.join("mosquitto.conf");
         std::fs::write(&conf_path, config).expect("write config");
