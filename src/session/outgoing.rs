@@ -446,9 +446,14 @@ impl Session {
 
     /// PUBACK: QoS 1 complete.
     pub(crate) fn handle_puback(&mut self, now: Instant, ack: Ack) {
-        if self.outgoing.inflight.get(&ack.packet_id.get()).map(|m| m.awaiting)
-            != Some(Awaiting::Ack)
-        {
+        self.finish_exchange(now, ack, Awaiting::Ack);
+    }
+
+    /// Ends the exchange `ack` completes, if its message waits for that acknowledgement;
+    /// an ack for anything else is ignored.
+    fn finish_exchange(&mut self, now: Instant, ack: Ack, expected: Awaiting) {
+        let awaiting = self.outgoing.inflight.get(&ack.packet_id.get()).map(|m| m.awaiting);
+        if awaiting != Some(expected) {
             return;
         }
         if let Some(m) = self.outgoing.complete(ack.packet_id) {
@@ -463,10 +468,7 @@ impl Session {
         let awaiting = self.outgoing.inflight.get(&pid.get()).map(|m| m.awaiting);
         match awaiting {
             Some(Awaiting::Rec) if ack.reason_code.is_failure() => {
-                if let Some(m) = self.outgoing.complete(pid) {
-                    self.report_ack(m.id, &ack);
-                }
-                self.return_quota(now);
+                self.finish_exchange(now, ack, Awaiting::Rec);
             }
             Some(Awaiting::Rec) | Some(Awaiting::Comp) => {
                 if let Some(m) = self.outgoing.inflight.get_mut(&pid.get()) {
@@ -487,15 +489,7 @@ impl Session {
 
     /// PUBCOMP: QoS 2 complete.
     pub(crate) fn handle_pubcomp(&mut self, now: Instant, ack: Ack) {
-        if self.outgoing.inflight.get(&ack.packet_id.get()).map(|m| m.awaiting)
-            != Some(Awaiting::Comp)
-        {
-            return;
-        }
-        if let Some(m) = self.outgoing.complete(ack.packet_id) {
-            self.report_ack(m.id, &ack);
-        }
-        self.return_quota(now);
+        self.finish_exchange(now, ack, Awaiting::Comp);
     }
 
     fn report_ack(&mut self, id: RequestId, ack: &Ack) {
