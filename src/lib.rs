@@ -31,6 +31,7 @@
 )]
 
 pub mod codec;
+pub mod scram;
 pub mod session;
 pub mod topic;
 

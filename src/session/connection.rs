@@ -27,6 +27,8 @@ pub(crate) struct Connection {
     pub(crate) aliases_in: IncomingAliases,
     /// When CONNACK accepted the connection.
     pub(crate) connected_at: Option<Instant>,
+    /// A re-authentication is in progress.
+    pub(crate) reauthenticating: bool,
 }
 
 impl Connection {
@@ -51,6 +53,7 @@ impl Connection {
             aliases_out: OutgoingAliases::new(0),
             aliases_in: IncomingAliases::new(our_topic_alias_maximum),
             connected_at: None,
+            reauthenticating: false,
         }
     }
 

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::codec::{
-    Auth, ConnAck, Connect, DisconnectProperties, EncodeError, MqttString, Packet, QoS, ReasonCode,
+    ConnAck, Connect, DisconnectProperties, EncodeError, MqttString, Packet, QoS, ReasonCode,
 };
 
 use super::alias::OutgoingAliases;
@@ -13,7 +13,7 @@ use super::error::{CloseReason, UsageError};
 use super::event::{backoff_delay, Connected, Event, ServerLimits};
 use super::options::{ClientId, Options};
 use super::time::Instant;
-use super::{Rng, Session, State, Transmit};
+use super::{auth, Rng, Session, State, Transmit};
 
 /// Checks options that cannot work, before anything is sent.
 pub(crate) fn validate_options(options: &Options) -> Result<(), UsageError> {
@@ -125,6 +125,18 @@ impl Session {
             props.topic_alias_maximum.unwrap_or(0),
         ));
         self.state = State::Handshake { deadline };
+        let mut properties = self.options.properties.clone();
+        if let Some(authenticator) = &mut self.authenticator {
+            match auth::start_properties(authenticator.as_mut()) {
+                Ok((method, data)) => {
+                    properties.authentication_method = Some(method);
+                    properties.authentication_data = data;
+                }
+                Err(e) => {
+                    return self.close_connection(now, CloseReason::AuthenticationFailed(e.0), true)
+                }
+            }
+        }
         let connect = Connect {
             client_id: MqttString::new(self.client_id.clone()).unwrap_or_default(),
             clean_start: self.options.clean_start,
@@ -132,7 +144,7 @@ impl Session {
             username: self.options.username.clone(),
             password: self.options.password.clone(),
             will: self.options.will.clone(),
-            properties: self.options.properties.clone(),
+            properties,
         };
         if let Err(e) = self.send(now, &Packet::Connect(Box::new(connect))) {
             self.close_connection(
@@ -203,16 +215,6 @@ impl Session {
         }
     }
 
-    /// AUTH from the server. Enhanced authentication is not enabled in this build, so any AUTH
-    /// is a protocol error: we never sent an Authentication Method [MQTT-4.12.0-1].
-    pub(crate) fn handle_auth(&mut self, now: Instant, auth: Auth) {
-        self.protocol_violation(
-            now,
-            ReasonCode::ProtocolError,
-            format!("AUTH ({}) without an authentication method in CONNECT", auth.reason_code),
-        );
-    }
-
     fn handle_connack(&mut self, now: Instant, connack: ConnAck) {
         if connack.reason_code.is_failure() {
             let reason = CloseReason::Refused {
@@ -229,6 +231,12 @@ impl Session {
                 ReasonCode::ProtocolError,
                 "Session Present is 1 after Clean Start [MQTT-3.2.2-4]".into(),
             );
+        }
+        if let Some(authenticator) = &mut self.authenticator {
+            if let Err(e) = authenticator.finish(connack.properties.authentication_data.as_deref())
+            {
+                return self.close_connection(now, CloseReason::AuthenticationFailed(e.0), true);
+            }
         }
         if let Some(id) = &connack.properties.assigned_client_identifier {
             self.client_id = id.to_string();

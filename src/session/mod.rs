@@ -22,6 +22,7 @@
 //! survive a connection" holds by construction.
 
 mod alias;
+mod auth;
 mod connection;
 mod error;
 mod event;
@@ -35,6 +36,7 @@ mod time;
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
+pub use auth::{AuthError, Authenticator};
 pub use error::{CloseReason, PublishError, UsageError};
 pub use event::{Connected, Event, Message, RequestId, ServerLimits, SubscribeResult};
 pub use options::{ClientId, Options, QueueLimits, Reconnect};
@@ -152,6 +154,8 @@ pub struct Session {
     attempt: u32,
     /// Whether the user has ended the session.
     ended: bool,
+    /// The enhanced authentication method, if any.
+    authenticator: Option<Box<dyn Authenticator>>,
 }
 
 impl Session {
@@ -178,7 +182,22 @@ impl Session {
             next_request: 1,
             attempt: 0,
             ended: false,
+            authenticator: None,
         })
+    }
+
+    /// Uses `authenticator` for enhanced authentication (MQTT 5 only): its method goes into
+    /// CONNECT, and the session drives it through the AUTH exchange of every connection.
+    pub fn set_authenticator(
+        &mut self,
+        authenticator: Box<dyn Authenticator>,
+    ) -> Result<(), UsageError> {
+        let version = self.version();
+        if !version.is_v5() {
+            return Err(UsageError::NotInVersion { option: "enhanced authentication", version });
+        }
+        self.authenticator = Some(authenticator);
+        Ok(())
     }
 
     /// The options in use.
