@@ -96,6 +96,11 @@ ensure_mosquitto() {
   fi
 }
 
+# gcc, OpenSSL and the mosquitto plugin headers, for the SCRAM test plugin.
+ensure_plugin_toolchain() {
+  apt_install gcc libc6-dev libssl-dev mosquitto-dev
+}
+
 # Builds the npm package into pkg/ (release, wasm-opt from node_modules).
 build_pkg() {
   ensure_rust_target

@@ -188,3 +188,31 @@ fn enhanced_authentication_needs_mqtt_5_and_an_authenticator() {
     let mut pair = Pair::with_version(ProtocolVersion::V5).connected();
     assert_eq!(pair.session.reauthenticate(pair.now), Err(UsageError::NoAuthenticationMethod));
 }
+
+#[test]
+fn a_refusal_during_reauthentication_closes_with_the_refusal() {
+    // mosquitto 2.0 answers a failed re-authentication with CONNACK 0x87 on the live
+    // connection; the spec's way is DISCONNECT. Both end as a typed refusal, without a loop.
+    let (mut pair, _) = with_auth();
+    pair.start();
+    pair.receive(connack_with_data(b"ok"));
+    pair.session.reauthenticate(pair.now).unwrap();
+    pair.events();
+    pair.sent();
+    pair.receive(Packet::ConnAck(Box::new(ConnAck {
+        reason_code: ReasonCode::NotAuthorized,
+        ..Default::default()
+    })));
+    assert_eq!(pair.outputs(), vec![Out::Close]);
+    let events = pair.events();
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            Event::Closed {
+                reason: CloseReason::Refused { reason: ReasonCode::NotAuthorized, .. },
+                reconnect_at: None
+            }
+        )),
+        "{events:?}"
+    );
+}

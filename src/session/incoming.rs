@@ -70,6 +70,19 @@ impl Session {
                 self.close_connection(now, reason, true);
             }
             Packet::Auth(a) => self.handle_auth(now, a),
+            // mosquitto 2.0 answers a failed re-authentication with a CONNACK carrying the
+            // refusal (the spec says DISCONNECT): report it as the refusal it is.
+            Packet::ConnAck(c)
+                if c.reason_code.is_failure()
+                    && self.conn.as_ref().is_some_and(|c| c.reauthenticating) =>
+            {
+                let reason = CloseReason::Refused {
+                    reason: c.reason_code,
+                    reason_string: c.properties.reason_string.map(|s| s.into_string()),
+                    server_reference: c.properties.server_reference.map(|s| s.into_string()),
+                };
+                self.close_connection(now, reason, true);
+            }
             other => self.protocol_violation(
                 now,
                 ReasonCode::ProtocolError,
