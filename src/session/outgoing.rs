@@ -323,16 +323,26 @@ impl Session {
                 None => return, // unreachable: has_quota checked the ids
             },
         };
-        let stored = Publish {
+        let qos = request.qos;
+        let mut publish = Publish {
             topic: request.topic,
-            delivery: Delivery::new(request.qos, packet_id, false),
+            delivery: Delivery::new(qos, packet_id, false),
             retain: request.retain,
             payload: request.payload,
             properties: request.properties,
         };
-        let wire = self.with_alias(stored.clone());
-        if let Err(e) = self.send(now, &Packet::Publish(wire)) {
-            if request.qos != QoS::AtMostOnce {
+        // Written with an alias where one applies, then stored with the full topic and no
+        // alias: no copy of the payload either way.
+        let full_topic = self.apply_alias(&mut publish);
+        let packet = Packet::Publish(publish);
+        let sent = self.send(now, &packet);
+        let Packet::Publish(mut stored) = packet else { return };
+        if let Some(topic) = full_topic {
+            stored.topic = topic;
+        }
+        stored.properties.topic_alias = None;
+        if let Err(e) = sent {
+            if qos != QoS::AtMostOnce {
                 self.outgoing.ids.release(packet_id);
             }
             let result = match e {
@@ -344,7 +354,7 @@ impl Session {
             self.events.push_back(Event::Published { id, result: Err(result) });
             return;
         }
-        let awaiting = match request.qos {
+        let awaiting = match qos {
             QoS::AtMostOnce => {
                 self.events.push_back(Event::Published { id, result: Ok(ReasonCode::Success) });
                 return;
@@ -352,8 +362,6 @@ impl Session {
             QoS::AtLeastOnce => Awaiting::Ack,
             QoS::ExactlyOnce => Awaiting::Rec,
         };
-        let mut stored = stored;
-        stored.properties.topic_alias = None;
         self.outgoing
             .inflight
             .insert(packet_id.get(), Inflight { id, seq, publish: stored, awaiting, expires_at });
@@ -362,12 +370,11 @@ impl Session {
         }
     }
 
-    /// The PUBLISH as written on this connection: with an alias where one applies.
-    fn with_alias(&mut self, mut publish: Publish) -> Publish {
+    /// Puts the alias this connection uses for the topic into `publish`; returns the full
+    /// topic when the PUBLISH goes out alias-only (its topic emptied).
+    fn apply_alias(&mut self, publish: &mut Publish) -> Option<TopicName> {
         let auto = self.options.auto_assign_topic_alias;
-        let Some(conn) = &mut self.conn else {
-            return publish;
-        };
+        let conn = self.conn.as_mut()?;
         let maximum = conn.limits.topic_alias_maximum;
         match publish.properties.topic_alias {
             Some(alias) if alias.get() <= maximum => conn.aliases_out.set(&publish.topic, alias),
@@ -377,12 +384,12 @@ impl Session {
                 AliasUse::Establish(alias) => publish.properties.topic_alias = Some(alias),
                 AliasUse::AliasOnly(alias) => {
                     publish.properties.topic_alias = Some(alias);
-                    publish.topic = TopicName::default();
+                    return Some(std::mem::take(&mut publish.topic));
                 }
             },
             None => {}
         }
-        publish
+        None
     }
 
     /// After CONNACK with Session Present: PUBLISH (DUP set) and PUBREL for everything in
