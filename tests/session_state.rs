@@ -388,3 +388,79 @@ fn the_offline_queue_is_bounded_and_refuses_clearly() {
         Err(UsageError::NotConnected)
     );
 }
+
+#[test]
+fn incoming_messages_carry_subscription_identifiers_and_payload_format_checks() {
+    let mut pair = Pair::with_version(ProtocolVersion::V5).connected();
+    let mut p = Publish {
+        topic: topic("home/kitchen/temp"),
+        payload: vec![0xFF, 0xFE],
+        ..Default::default()
+    };
+    p.properties.subscription_identifiers =
+        vec![SubscriptionId::new(1).unwrap(), SubscriptionId::new(2).unwrap()];
+    p.properties.payload_format_indicator = Some(true);
+    pair.receive(Packet::Publish(p));
+    let events = pair.events();
+    let [Event::Message(m)] = &events[..] else { panic!("{events:?}") };
+    let ids: Vec<u32> = m.properties.subscription_identifiers.iter().map(|i| i.get()).collect();
+    assert_eq!(ids, [1, 2]);
+    assert!(!m.payload_format_valid, "marked UTF-8 but is not: reported, still delivered");
+    // Ours: a payload marked UTF-8 must be UTF-8, and a client may not send identifiers.
+    let mut bad = req("t", QoS::AtMostOnce, &[0xFF]);
+    bad.properties.payload_format_indicator = Some(true);
+    assert_eq!(pair.session.publish(pair.now, bad), Err(UsageError::PayloadNotUtf8));
+    let mut ids = req("t", QoS::AtMostOnce, b"x");
+    ids.properties.subscription_identifiers = vec![SubscriptionId::new(1).unwrap()];
+    assert!(matches!(pair.session.publish(pair.now, ids), Err(UsageError::InvalidProperty { .. })));
+}
+
+#[test]
+fn subscriptions_the_server_cannot_serve_are_refused_before_sending() {
+    let mut pair = Pair::with_version(ProtocolVersion::V5);
+    pair.connect_with(
+        false,
+        ConnAckProperties {
+            shared_subscription_available: Some(false),
+            subscription_identifiers_available: Some(false),
+            ..Default::default()
+        },
+    );
+    let shared = Subscription { filter: filter("$share/g/t"), options: Default::default() };
+    assert!(matches!(
+        pair.session.subscribe(pair.now, vec![shared], Default::default()),
+        Err(UsageError::SharedSubscriptionsNotSupported { .. })
+    ));
+    let plain = Subscription { filter: filter("t"), options: Default::default() };
+    let props = SubscribeProperties {
+        subscription_identifier: Some(SubscriptionId::new(3).unwrap()),
+        ..Default::default()
+    };
+    assert_eq!(
+        pair.session.subscribe(pair.now, vec![plain], props),
+        Err(UsageError::SubscriptionIdentifiersNotSupported)
+    );
+    assert!(pair.sent().is_empty());
+}
+
+#[test]
+fn request_response_properties_go_out_as_given() {
+    let mut options = Options::default();
+    options.properties.request_response_information = Some(true);
+    let mut pair = Pair::new(options);
+    assert_eq!(pair.start().properties.request_response_information, Some(true));
+    pair.accept(
+        false,
+        ConnAckProperties {
+            response_information: Some(MqttString::new("r/base").unwrap()),
+            ..Default::default()
+        },
+    );
+    let mut r = req("svc/x", QoS::AtLeastOnce, b"?");
+    r.properties.response_topic = Some(topic("r/base/1"));
+    r.properties.correlation_data = Some(wasmqtt::codec::BinaryData::new(*b"c1").unwrap());
+    pair.session.publish(pair.now, r.clone()).unwrap();
+    let sent = publishes(pair.sent());
+    assert_eq!(sent[0].properties.response_topic, r.properties.response_topic);
+    assert_eq!(sent[0].properties.correlation_data, r.properties.correlation_data);
+}
