@@ -93,37 +93,34 @@ impl Session {
         Ok(())
     }
 
+    /// Whether an AUTH may arrive now: we have a method, an exchange is in progress, and the
+    /// method is ours [MQTT-4.12.0-5].
+    fn check_auth_packet(&self, auth: &Auth, reauthenticating: bool) -> Result<(), String> {
+        let Some(authenticator) = self.authenticator.as_ref() else {
+            return Err("AUTH without an authentication method in CONNECT".into());
+        };
+        if !matches!(self.state, State::Handshake { .. }) && !reauthenticating {
+            return Err("AUTH outside an authentication exchange".into());
+        }
+        let method = authenticator.method();
+        if auth.properties.authentication_method.as_deref() != Some(method) {
+            return Err(format!(
+                "AUTH names method {:?}, not {method:?}",
+                auth.properties.authentication_method
+            ));
+        }
+        Ok(())
+    }
+
     /// AUTH from the server: a challenge during connect or re-authentication, or the end of
     /// a re-authentication. Anything else is a protocol error [MQTT-4.12.0-1].
     pub(crate) fn handle_auth(&mut self, now: Instant, auth: Auth) {
-        let in_handshake = matches!(self.state, State::Handshake { .. });
         let reauthenticating = self.conn.as_ref().is_some_and(|c| c.reauthenticating);
-        let Some(authenticator) = self.authenticator.as_mut() else {
-            return self.protocol_violation(
-                now,
-                ReasonCode::ProtocolError,
-                "AUTH without an authentication method in CONNECT".into(),
-            );
-        };
-        if !in_handshake && !reauthenticating {
-            return self.protocol_violation(
-                now,
-                ReasonCode::ProtocolError,
-                "AUTH outside an authentication exchange".into(),
-            );
+        if let Err(detail) = self.check_auth_packet(&auth, reauthenticating) {
+            return self.protocol_violation(now, ReasonCode::ProtocolError, detail);
         }
+        let Some(authenticator) = self.authenticator.as_mut() else { return };
         let method = authenticator.method().to_owned();
-        if auth.properties.authentication_method.as_deref() != Some(method.as_str()) {
-            // [MQTT-4.12.0-5]: the method must stay the same for the whole exchange.
-            return self.protocol_violation(
-                now,
-                ReasonCode::ProtocolError,
-                format!(
-                    "AUTH names method {:?}, not {method:?}",
-                    auth.properties.authentication_method
-                ),
-            );
-        }
         let data = auth.properties.authentication_data.as_deref();
         let outcome = match auth.reason_code {
             ReasonCode::ContinueAuthentication => authenticator

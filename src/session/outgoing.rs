@@ -345,14 +345,7 @@ impl Session {
             if qos != QoS::AtMostOnce {
                 self.outgoing.ids.release(packet_id);
             }
-            let result = match e {
-                UsageError::PacketTooLarge { size, maximum } => {
-                    PublishError::PacketTooLarge { size, maximum }
-                }
-                other => PublishError::NotSupported(other),
-            };
-            self.events.push_back(Event::Published { id, result: Err(result) });
-            return;
+            return self.report_unsendable(id, e);
         }
         let awaiting = match qos {
             QoS::AtMostOnce => {
@@ -368,6 +361,17 @@ impl Session {
         if let Some(conn) = &mut self.conn {
             conn.send_quota = conn.send_quota.saturating_sub(1);
         }
+    }
+
+    /// A message that could not be written completes with the reason.
+    fn report_unsendable(&mut self, id: RequestId, error: UsageError) {
+        let result = match error {
+            UsageError::PacketTooLarge { size, maximum } => {
+                PublishError::PacketTooLarge { size, maximum }
+            }
+            other => PublishError::NotSupported(other),
+        };
+        self.events.push_back(Event::Published { id, result: Err(result) });
     }
 
     /// Puts the alias this connection uses for the topic into `publish`; returns the full
