@@ -200,6 +200,11 @@ impl Session {
         Ok(())
     }
 
+    /// Turns `PacketSent` / `PacketReceived` events on or off.
+    pub fn set_packet_events(&mut self, on: bool) {
+        self.options.packet_events = on;
+    }
+
     /// The options in use.
     pub fn options(&self) -> &Options {
         &self.options

@@ -1,5 +1,16 @@
-//! The browser layer: compiled for `wasm32` only. It pumps bytes, deadlines and events between
-//! the sans-IO core and the browser; the WebSocket driver and the JS API grow here.
+//! The browser layer, compiled for `wasm32` only: a WebSocket transport, a driver that pumps
+//! bytes, deadlines and events between the sans-IO session and the browser, and an API shaped
+//! like MQTT.js 5 (`connect`, `connectAsync`, `MqttClient`).
+
+mod client;
+mod convert;
+mod driver;
+mod error;
+mod host;
+mod options;
+mod socket;
+
+pub use client::{connect, connect_async, MqttClient};
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -1,0 +1,427 @@
+//! The MQTT.js-shaped client class and the `connect` / `connectAsync` entry points.
+
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Promise};
+use wasm_bindgen::prelude::*;
+
+use super::convert::{
+    bool_field, bytes, describe, field, int_field, publish_properties, qos_field, topic_name,
+    user_properties,
+};
+use super::driver::{emit, pump, Completion, Listener, Pending, Shared};
+use super::error::{self, usage};
+use super::{host, options};
+use crate::codec::{
+    ReasonCode, RetainHandling, SubscribeProperties, Subscription, SubscriptionId,
+    SubscriptionOptions, UnsubscribeProperties,
+};
+use crate::scram::ScramSha256;
+use crate::session::{PublishRequest, Session};
+use crate::topic::TopicFilter;
+
+/// An MQTT client, as `mqtt.connect()` returns in MQTT.js.
+#[wasm_bindgen]
+pub struct MqttClient {
+    shared: Rc<Shared>,
+}
+
+impl std::fmt::Debug for MqttClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MqttClient").field("url", &self.shared.url).finish_non_exhaustive()
+    }
+}
+
+fn check_url(url: &str) -> Result<(), JsValue> {
+    if url.starts_with("ws://") || url.starts_with("wss://") {
+        Ok(())
+    } else {
+        Err(usage(&format!("the URL must start with ws:// or wss://, got {url:?}")))
+    }
+}
+
+fn start(url: String, options: JsValue) -> Result<MqttClient, JsValue> {
+    check_url(&url)?;
+    let (opts, scram) = options::parse(&options)?;
+    let mut session = Session::new(opts, host::random_seed()).map_err(|e| error::from_usage(&e))?;
+    if let Some((user, password)) = scram {
+        let scram = ScramSha256::new(&user, &password, &host::random_bytes(32));
+        session.set_authenticator(Box::new(scram)).map_err(|e| error::from_usage(&e))?;
+    }
+    Ok(MqttClient { shared: Shared::new(session, url, options) })
+}
+
+/// Connects to `url` (`ws://` or `wss://`) in the background, like MQTT.js's `connect`.
+#[wasm_bindgen]
+pub fn connect(url: String, options: JsValue) -> Result<MqttClient, JsValue> {
+    let client = start(url, options)?;
+    client.shared.core.borrow_mut().session.connect(host::now());
+    pump(&client.shared);
+    Ok(client)
+}
+
+/// Connects and resolves with the client on CONNACK; rejects with a typed error on refusal or
+/// failure (and stops trying), like MQTT.js's `connectAsync`.
+#[wasm_bindgen(js_name = connectAsync)]
+pub fn connect_async(url: String, options: JsValue) -> Promise {
+    let client = match start(url, options) {
+        Ok(c) => c,
+        Err(e) => return Promise::reject(&e),
+    };
+    let shared = client.shared.clone();
+    let handle = JsValue::from(client);
+    let waiter = Promise::new(&mut |resolve, reject| {
+        shared.core.borrow_mut().connect_waiter = Some((resolve, reject, handle.clone()));
+    });
+    shared.core.borrow_mut().session.connect(host::now());
+    pump(&shared);
+    waiter
+}
+
+/// `publish(topic, message, options?, callback?)` arguments, where options may be the callback.
+fn split_args(options: JsValue, callback: JsValue) -> (JsValue, Option<Function>) {
+    if options.is_function() {
+        (JsValue::UNDEFINED, options.dyn_into().ok())
+    } else {
+        (options, callback.dyn_into().ok())
+    }
+}
+
+fn subscriptions(
+    topics: &JsValue,
+    options: &JsValue,
+) -> Result<(Vec<Subscription>, SubscribeProperties), JsValue> {
+    let parse_one = |filter: &str, o: &JsValue| -> Result<Subscription, JsValue> {
+        let handling = int_field(o, "rh", 0.0, 2.0)?.map(|n| n as u8).unwrap_or(0);
+        Ok(Subscription {
+            filter: TopicFilter::new(filter).map_err(|e| usage(&e.to_string()))?,
+            options: SubscriptionOptions {
+                qos: qos_field(o, "qos")?.unwrap_or_default(),
+                no_local: bool_field(o, "nl")?.unwrap_or(false),
+                retain_as_published: bool_field(o, "rap")?.unwrap_or(false),
+                retain_handling: RetainHandling::try_from(handling)
+                    .map_err(|e| usage(&e.to_string()))?,
+            },
+        })
+    };
+    let mut subs = Vec::new();
+    if let Some(t) = topics.as_string() {
+        subs.push(parse_one(&t, options)?);
+    } else if Array::is_array(topics) {
+        for t in Array::from(topics).iter() {
+            let t = t
+                .as_string()
+                .ok_or_else(|| usage(&format!("topics must be strings, got {}", describe(&t))))?;
+            subs.push(parse_one(&t, options)?);
+        }
+    } else if let Some(map) = topics.dyn_ref::<Object>() {
+        for entry in Object::entries(map).iter() {
+            let pair = Array::from(&entry);
+            let t = pair.get(0).as_string().unwrap_or_default();
+            let o = pair.get(1);
+            let o = if o.as_f64().is_some() { Obj1::qos(o) } else { o };
+            subs.push(parse_one(&t, &o)?);
+        }
+    } else {
+        return Err(usage(&format!(
+            "topic must be a string, an array or an object, got {}",
+            describe(topics)
+        )));
+    }
+    let props = field(options, "properties").unwrap_or(JsValue::UNDEFINED);
+    let properties = SubscribeProperties {
+        subscription_identifier: int_field(&props, "subscriptionIdentifier", 1.0, 268_435_455.0)?
+            .map(|n| SubscriptionId::new(n as u32).map_err(|e| usage(&e.to_string())))
+            .transpose()?,
+        user_properties: user_properties(&props)?,
+    };
+    Ok((subs, properties))
+}
+
+/// `{topic: qos}` shorthand.
+struct Obj1;
+
+impl Obj1 {
+    fn qos(q: JsValue) -> JsValue {
+        super::convert::Obj::new().set("qos", q).build()
+    }
+}
+
+impl MqttClient {
+    fn do_publish(
+        &self,
+        topic: JsValue,
+        message: JsValue,
+        options: JsValue,
+    ) -> Result<u64, JsValue> {
+        let props = field(&options, "properties").unwrap_or(JsValue::UNDEFINED);
+        let request = PublishRequest {
+            topic: topic_name(&topic, "topic")?,
+            payload: bytes(&message, "message")?,
+            qos: qos_field(&options, "qos")?.unwrap_or_default(),
+            retain: bool_field(&options, "retain")?.unwrap_or(false),
+            properties: publish_properties(&props)?,
+        };
+        let id = self.shared.core.borrow_mut().session.publish(host::now(), request);
+        id.map(|id| id.0).map_err(|e| error::from_usage(&e))
+    }
+
+    fn do_subscribe(
+        &self,
+        topics: JsValue,
+        options: JsValue,
+    ) -> Result<(u64, Vec<(String, SubscriptionOptions)>), JsValue> {
+        let (subs, properties) = subscriptions(&topics, &options)?;
+        let names = subs.iter().map(|s| (s.filter.to_string(), s.options)).collect();
+        let id = self.shared.core.borrow_mut().session.subscribe(host::now(), subs, properties);
+        id.map(|id| (id.0, names)).map_err(|e| error::from_usage(&e))
+    }
+
+    fn do_unsubscribe(&self, topics: JsValue, options: JsValue) -> Result<u64, JsValue> {
+        let list: Vec<JsValue> = if Array::is_array(&topics) {
+            Array::from(&topics).iter().collect()
+        } else {
+            vec![topics]
+        };
+        let filters = list
+            .iter()
+            .map(|t| {
+                let s = t.as_string().ok_or_else(|| {
+                    usage(&format!("topic must be a string, got {}", describe(t)))
+                })?;
+                TopicFilter::new(s).map_err(|e| usage(&e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let props = field(&options, "properties").unwrap_or(JsValue::UNDEFINED);
+        let properties = UnsubscribeProperties { user_properties: user_properties(&props)? };
+        let id =
+            self.shared.core.borrow_mut().session.unsubscribe(host::now(), filters, properties);
+        id.map(|id| id.0).map_err(|e| error::from_usage(&e))
+    }
+
+    fn do_end(&self, completion: Completion) {
+        let result = self.shared.core.borrow_mut().session.disconnect(
+            host::now(),
+            ReasonCode::Success,
+            Default::default(),
+        );
+        match result {
+            Ok(()) => {
+                self.shared.core.borrow_mut().end_callbacks.push(completion);
+                pump(&self.shared);
+            }
+            Err(e) => {
+                let _ = completion_fail(completion, error::from_usage(&e));
+            }
+        }
+    }
+
+    fn add_listener(&self, event: String, f: Function, once: bool) -> MqttClient {
+        if event == "packetsend" || event == "packetreceive" {
+            self.shared.core.borrow_mut().session.set_packet_events(true);
+        }
+        self.shared.listeners.borrow_mut().push(Listener { event, f, once });
+        MqttClient { shared: self.shared.clone() }
+    }
+}
+
+/// Reports a refused command: to its callback or promise, or, with neither, as a thrown error.
+fn completion_fail(c: Completion, err: JsValue) -> Result<(), JsValue> {
+    if c.callback.is_none() && c.promise.is_none() {
+        return Err(err);
+    }
+    if let Some(cb) = c.callback {
+        let _ = cb.call1(&JsValue::NULL, &err);
+    }
+    if let Some((_, reject)) = c.promise {
+        let _ = reject.call1(&JsValue::NULL, &err);
+    }
+    Ok(())
+}
+
+fn promise(f: impl FnOnce(Completion)) -> Promise {
+    let mut f = Some(f);
+    Promise::new(&mut |resolve, reject| {
+        if let Some(f) = f.take() {
+            f(Completion { callback: None, promise: Some((resolve, reject)) });
+        }
+    })
+}
+
+#[wasm_bindgen]
+impl MqttClient {
+    /// Adds a listener (MQTT.js / EventEmitter `on`).
+    pub fn on(&self, event: String, listener: Function) -> MqttClient {
+        self.add_listener(event, listener, false)
+    }
+
+    /// Adds a listener called once.
+    pub fn once(&self, event: String, listener: Function) -> MqttClient {
+        self.add_listener(event, listener, true)
+    }
+
+    /// Removes a listener.
+    pub fn off(&self, event: String, listener: Function) -> MqttClient {
+        let mut listeners = self.shared.listeners.borrow_mut();
+        if let Some(pos) =
+            listeners.iter().position(|l| l.event == event && Object::is(&l.f, &listener))
+        {
+            listeners.remove(pos);
+        }
+        MqttClient { shared: self.shared.clone() }
+    }
+
+    /// Alias of `off`.
+    #[wasm_bindgen(js_name = removeListener)]
+    pub fn remove_listener(&self, event: String, listener: Function) -> MqttClient {
+        self.off(event, listener)
+    }
+
+    /// Publishes; `callback(err)` when QoS 0 is written, QoS 1 acknowledged, QoS 2 completed.
+    pub fn publish(
+        &self,
+        topic: JsValue,
+        message: JsValue,
+        options: JsValue,
+        callback: JsValue,
+    ) -> Result<MqttClient, JsValue> {
+        let (options, callback) = split_args(options, callback);
+        let completion = Completion { callback, promise: None };
+        match self.do_publish(topic, message, options) {
+            Ok(id) => {
+                self.shared.core.borrow_mut().pending.insert(id, Pending::Publish(completion));
+                pump(&self.shared);
+            }
+            Err(e) => completion_fail(completion, e)?,
+        }
+        Ok(MqttClient { shared: self.shared.clone() })
+    }
+
+    /// Publishes; resolves on completion, rejects with a typed error.
+    #[wasm_bindgen(js_name = publishAsync)]
+    pub fn publish_async(&self, topic: JsValue, message: JsValue, options: JsValue) -> Promise {
+        match self.do_publish(topic, message, options) {
+            Ok(id) => promise(|c| {
+                self.shared.core.borrow_mut().pending.insert(id, Pending::Publish(c));
+                pump(&self.shared);
+            }),
+            Err(e) => Promise::reject(&e),
+        }
+    }
+
+    /// Subscribes: `topic` is a string, an array, or `{topic: {qos, nl, rap, rh}}`;
+    /// `callback(err, granted)` with `granted = [{topic, qos, nl, rap, rh}]` (qos 128 or the
+    /// reason code on failure).
+    pub fn subscribe(
+        &self,
+        topic: JsValue,
+        options: JsValue,
+        callback: JsValue,
+    ) -> Result<MqttClient, JsValue> {
+        let (options, callback) = split_args(options, callback);
+        match self.do_subscribe(topic, options) {
+            Ok((id, names)) => {
+                self.shared
+                    .core
+                    .borrow_mut()
+                    .pending
+                    .insert(id, Pending::Subscribe(Completion { callback, promise: None }, names));
+                pump(&self.shared);
+            }
+            Err(e) => completion_fail(Completion { callback, promise: None }, e)?,
+        }
+        Ok(MqttClient { shared: self.shared.clone() })
+    }
+
+    /// Subscribes; resolves with `granted`.
+    #[wasm_bindgen(js_name = subscribeAsync)]
+    pub fn subscribe_async(&self, topic: JsValue, options: JsValue) -> Promise {
+        match self.do_subscribe(topic, options) {
+            Ok((id, names)) => promise(|c| {
+                self.shared.core.borrow_mut().pending.insert(id, Pending::Subscribe(c, names));
+                pump(&self.shared);
+            }),
+            Err(e) => Promise::reject(&e),
+        }
+    }
+
+    /// Unsubscribes from a topic or an array of topics.
+    pub fn unsubscribe(
+        &self,
+        topic: JsValue,
+        options: JsValue,
+        callback: JsValue,
+    ) -> Result<MqttClient, JsValue> {
+        let (options, callback) = split_args(options, callback);
+        match self.do_unsubscribe(topic, options) {
+            Ok(id) => {
+                self.shared
+                    .core
+                    .borrow_mut()
+                    .pending
+                    .insert(id, Pending::Unsubscribe(Completion { callback, promise: None }));
+                pump(&self.shared);
+            }
+            Err(e) => completion_fail(Completion { callback, promise: None }, e)?,
+        }
+        Ok(MqttClient { shared: self.shared.clone() })
+    }
+
+    /// Unsubscribes; resolves with the UNSUBACK.
+    #[wasm_bindgen(js_name = unsubscribeAsync)]
+    pub fn unsubscribe_async(&self, topic: JsValue, options: JsValue) -> Promise {
+        match self.do_unsubscribe(topic, options) {
+            Ok(id) => promise(|c| {
+                self.shared.core.borrow_mut().pending.insert(id, Pending::Unsubscribe(c));
+                pump(&self.shared);
+            }),
+            Err(e) => Promise::reject(&e),
+        }
+    }
+
+    /// Disconnects and stops reconnecting: `end(force?, options?, callback?)`.
+    pub fn end(&self, force: JsValue, options: JsValue, callback: JsValue) -> MqttClient {
+        let callback = [callback, options, force]
+            .into_iter()
+            .find(|v| v.is_function())
+            .and_then(|f| f.dyn_into().ok());
+        self.do_end(Completion { callback, promise: None });
+        MqttClient { shared: self.shared.clone() }
+    }
+
+    /// Disconnects; resolves once ended.
+    #[wasm_bindgen(js_name = endAsync)]
+    pub fn end_async(&self) -> Promise {
+        promise(|c| self.do_end(c))
+    }
+
+    /// Connects again after `end()`, or now instead of after the backoff.
+    pub fn reconnect(&self) -> MqttClient {
+        self.shared.core.borrow_mut().session.connect(host::now());
+        pump(&self.shared);
+        MqttClient { shared: self.shared.clone() }
+    }
+
+    /// Whether CONNACK accepted the connection.
+    #[wasm_bindgen(getter)]
+    pub fn connected(&self) -> bool {
+        self.shared.core.borrow().session.is_connected()
+    }
+
+    /// Whether the client is waiting to reconnect or reconnecting.
+    #[wasm_bindgen(getter)]
+    pub fn reconnecting(&self) -> bool {
+        self.shared.core.borrow().session.is_reconnecting()
+    }
+
+    /// The options passed to `connect`.
+    #[wasm_bindgen(getter)]
+    pub fn options(&self) -> JsValue {
+        self.shared.options.clone()
+    }
+
+    /// Emits an event to the listeners (EventEmitter `emit`).
+    pub fn emit(&self, event: String, args: Array) {
+        emit(&self.shared, &event, &args.iter().collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,334 @@
+//! Between JS values and the core's types, with MQTT.js's names: reading options and
+//! properties (each bad value a typed error naming it) and building packet objects.
+
+use std::num::{NonZeroU16, NonZeroU32};
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::error::usage;
+use crate::codec::{
+    BinaryData, ConnAck, ConnAckProperties, MqttString, PublishProperties, QoS, SubscriptionId,
+    UserProperty,
+};
+use crate::session::Message;
+use crate::topic::TopicName;
+
+/// A field of a JS object; `None` when absent, `undefined` or `null`.
+pub(crate) fn field(obj: &JsValue, key: &str) -> Option<JsValue> {
+    if !obj.is_object() {
+        return None;
+    }
+    Reflect::get(obj, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+pub(crate) fn bool_field(obj: &JsValue, key: &str) -> Result<Option<bool>, JsValue> {
+    field(obj, key)
+        .map(|v| {
+            v.as_bool()
+                .ok_or_else(|| usage(&format!("{key} must be a boolean, got {}", describe(&v))))
+        })
+        .transpose()
+}
+
+/// A whole number in `min..=max`.
+pub(crate) fn int_field(
+    obj: &JsValue,
+    key: &str,
+    min: f64,
+    max: f64,
+) -> Result<Option<f64>, JsValue> {
+    let Some(v) = field(obj, key) else { return Ok(None) };
+    match v.as_f64() {
+        Some(n) if n.fract() == 0.0 && (min..=max).contains(&n) => Ok(Some(n)),
+        _ => Err(usage(&format!(
+            "{key} must be a whole number from {min} to {max}, got {}",
+            describe(&v)
+        ))),
+    }
+}
+
+pub(crate) fn string_field(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+    field(obj, key)
+        .map(|v| {
+            v.as_string()
+                .ok_or_else(|| usage(&format!("{key} must be a string, got {}", describe(&v))))
+        })
+        .transpose()
+}
+
+pub(crate) fn mqtt_string_field(obj: &JsValue, key: &str) -> Result<Option<MqttString>, JsValue> {
+    string_field(obj, key)?
+        .map(|s| MqttString::new(s).map_err(|e| usage(&format!("{key}: {e}"))))
+        .transpose()
+}
+
+/// A short description of a JS value for error messages.
+pub(crate) fn describe(v: &JsValue) -> String {
+    if let Some(s) = v.as_string() {
+        let preview: String = s.chars().take(40).collect();
+        return format!("the string {preview:?}");
+    }
+    if let Some(n) = v.as_f64() {
+        return format!("{n}");
+    }
+    if let Some(b) = v.as_bool() {
+        return format!("{b}");
+    }
+    if Array::is_array(v) {
+        return "an array".into();
+    }
+    if v.is_function() {
+        return "a function".into();
+    }
+    if v.is_object() {
+        return "an object".into();
+    }
+    "an unsupported value".into()
+}
+
+/// A payload: a string (UTF-8) or bytes (`Uint8Array`, `ArrayBuffer`, any typed array view).
+pub(crate) fn bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if let Some(s) = v.as_string() {
+        return Ok(s.into_bytes());
+    }
+    if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        return Ok(a.to_vec());
+    }
+    if let Some(b) = v.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(Uint8Array::new(b).to_vec());
+    }
+    if ArrayBufferView::is(v) {
+        let buffer = Reflect::get(v, &"buffer".into()).unwrap_or_default();
+        let offset =
+            Reflect::get(v, &"byteOffset".into()).ok().and_then(|o| o.as_f64()).unwrap_or(0.0)
+                as u32;
+        let len = Reflect::get(v, &"byteLength".into()).ok().and_then(|o| o.as_f64()).unwrap_or(0.0)
+            as u32;
+        if let Some(b) = buffer.dyn_ref::<js_sys::ArrayBuffer>() {
+            return Ok(Uint8Array::new_with_byte_offset_and_length(b, offset, len).to_vec());
+        }
+    }
+    if v.is_undefined() || v.is_null() {
+        return Ok(Vec::new());
+    }
+    Err(usage(&format!("{what} must be a string or a Uint8Array, got {}", describe(v))))
+}
+
+struct ArrayBufferView;
+
+impl ArrayBufferView {
+    fn is(v: &JsValue) -> bool {
+        js_sys::ArrayBuffer::is_view(v)
+    }
+}
+
+pub(crate) fn qos_field(obj: &JsValue, key: &str) -> Result<Option<QoS>, JsValue> {
+    Ok(match int_field(obj, key, 0.0, 2.0) {
+        Ok(q) => q.and_then(|q| QoS::try_from(q as u8).ok()),
+        Err(_) => {
+            let v = field(obj, key).unwrap_or_default();
+            return Err(usage(&format!("{key} must be 0, 1 or 2, got {}", describe(&v))));
+        }
+    })
+}
+
+pub(crate) fn topic_name(v: &JsValue, what: &str) -> Result<TopicName, JsValue> {
+    let s = v
+        .as_string()
+        .ok_or_else(|| usage(&format!("{what} must be a string, got {}", describe(v))))?;
+    TopicName::new(s).map_err(|e| usage(&e.to_string()))
+}
+
+/// `userProperties`: `{key: value | value[]}`, kept in order, repeats from arrays.
+pub(crate) fn user_properties(obj: &JsValue) -> Result<Vec<UserProperty>, JsValue> {
+    let Some(v) = field(obj, "userProperties") else { return Ok(Vec::new()) };
+    let Some(o) = v.dyn_ref::<Object>() else {
+        return Err(usage(&format!("userProperties must be an object, got {}", describe(&v))));
+    };
+    let mut out = Vec::new();
+    for entry in Object::entries(o).iter() {
+        let pair = Array::from(&entry);
+        let key = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
+        let values: Vec<JsValue> = if Array::is_array(&value) {
+            Array::from(&value).iter().collect()
+        } else {
+            vec![value]
+        };
+        for v in values {
+            let text = v.as_string().ok_or_else(|| {
+                usage(&format!(
+                    "userProperties.{key} must be a string or strings, got {}",
+                    describe(&v)
+                ))
+            })?;
+            out.push(
+                UserProperty::new(key.clone(), text)
+                    .map_err(|e| usage(&format!("userProperties.{key}: {e}")))?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+fn binary_field(obj: &JsValue, key: &str) -> Result<Option<BinaryData>, JsValue> {
+    field(obj, key)
+        .map(|v| {
+            bytes(&v, key)
+                .and_then(|b| BinaryData::new(b).map_err(|e| usage(&format!("{key}: {e}"))))
+        })
+        .transpose()
+}
+
+/// PUBLISH properties from MQTT.js's `properties` object.
+pub(crate) fn publish_properties(props: &JsValue) -> Result<PublishProperties, JsValue> {
+    let mut p = PublishProperties {
+        payload_format_indicator: match field(props, "payloadFormatIndicator") {
+            Some(v) => Some(
+                v.as_bool()
+                    .or_else(|| v.as_f64().map(|n| n != 0.0))
+                    .ok_or_else(|| usage("payloadFormatIndicator must be a boolean"))?,
+            ),
+            None => None,
+        },
+        message_expiry_interval: int_field(props, "messageExpiryInterval", 0.0, 4_294_967_295.0)?
+            .map(|n| n as u32),
+        topic_alias: int_field(props, "topicAlias", 1.0, 65_535.0)?
+            .and_then(|n| NonZeroU16::new(n as u16)),
+        response_topic: field(props, "responseTopic")
+            .map(|v| topic_name(&v, "responseTopic"))
+            .transpose()?,
+        correlation_data: binary_field(props, "correlationData")?,
+        user_properties: user_properties(props)?,
+        subscription_identifiers: Vec::new(),
+        content_type: mqtt_string_field(props, "contentType")?,
+    };
+    if let Some(v) = field(props, "subscriptionIdentifier") {
+        let n = v.as_f64().unwrap_or(0.0) as u32;
+        p.subscription_identifiers.push(SubscriptionId::new(n).map_err(|e| usage(&e.to_string()))?);
+    }
+    Ok(p)
+}
+
+/// A JS object under construction.
+pub(crate) struct Obj(Object);
+
+impl Obj {
+    pub(crate) fn new() -> Self {
+        Self(Object::new())
+    }
+
+    pub(crate) fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
+        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
+        self
+    }
+
+    pub(crate) fn opt(self, key: &str, value: Option<impl Into<JsValue>>) -> Self {
+        match value {
+            Some(v) => self.set(key, v),
+            None => self,
+        }
+    }
+
+    pub(crate) fn build(self) -> JsValue {
+        self.0.into()
+    }
+}
+
+pub(crate) fn uint8(bytes: &[u8]) -> JsValue {
+    Uint8Array::from(bytes).into()
+}
+
+fn user_properties_js(props: &[UserProperty]) -> Option<JsValue> {
+    if props.is_empty() {
+        return None;
+    }
+    let obj = Object::new();
+    for p in props {
+        let key = JsValue::from_str(&p.key);
+        let value = JsValue::from_str(&p.value);
+        match Reflect::get(&obj, &key).ok().filter(|v| !v.is_undefined()) {
+            Some(existing) if Array::is_array(&existing) => {
+                Array::from(&existing).push(&value);
+            }
+            Some(existing) => {
+                let _ = Reflect::set(&obj, &key, &Array::of2(&existing, &value));
+            }
+            None => {
+                let _ = Reflect::set(&obj, &key, &value);
+            }
+        }
+    }
+    Some(obj.into())
+}
+
+fn str_js(s: &Option<MqttString>) -> Option<JsValue> {
+    s.as_ref().map(|s| JsValue::from_str(s))
+}
+
+pub(crate) fn publish_properties_js(p: &PublishProperties) -> JsValue {
+    let ids = match p.subscription_identifiers.as_slice() {
+        [] => None,
+        [one] => Some(JsValue::from(one.get())),
+        many => Some(many.iter().map(|i| JsValue::from(i.get())).collect::<Array>().into()),
+    };
+    Obj::new()
+        .opt("payloadFormatIndicator", p.payload_format_indicator)
+        .opt("messageExpiryInterval", p.message_expiry_interval)
+        .opt("topicAlias", p.topic_alias.map(|a| a.get()))
+        .opt("responseTopic", p.response_topic.as_ref().map(|t| JsValue::from_str(t)))
+        .opt("correlationData", p.correlation_data.as_ref().map(|d| uint8(d)))
+        .opt("userProperties", user_properties_js(&p.user_properties))
+        .opt("subscriptionIdentifier", ids)
+        .opt("contentType", str_js(&p.content_type))
+        .build()
+}
+
+/// The `packet` argument of the `message` event.
+pub(crate) fn message_packet(m: &Message) -> JsValue {
+    Obj::new()
+        .set("cmd", "publish")
+        .set("topic", m.topic.as_str())
+        .set("payload", uint8(&m.payload))
+        .set("qos", m.qos as u8)
+        .set("retain", m.retain)
+        .set("dup", m.dup)
+        .opt("messageId", m.packet_id)
+        .set("properties", publish_properties_js(&m.properties))
+        .build()
+}
+
+fn connack_properties_js(p: &ConnAckProperties) -> JsValue {
+    Obj::new()
+        .opt("sessionExpiryInterval", p.session_expiry_interval)
+        .opt("receiveMaximum", p.receive_maximum.map(|r| r.get()))
+        .opt("maximumQoS", p.maximum_qos.map(|q| q as u8))
+        .opt("retainAvailable", p.retain_available)
+        .opt("maximumPacketSize", p.maximum_packet_size.map(NonZeroU32::get))
+        .opt("assignedClientIdentifier", str_js(&p.assigned_client_identifier))
+        .opt("topicAliasMaximum", p.topic_alias_maximum)
+        .opt("reasonString", str_js(&p.reason_string))
+        .opt("userProperties", user_properties_js(&p.user_properties))
+        .opt("wildcardSubscriptionAvailable", p.wildcard_subscription_available)
+        .opt("subscriptionIdentifiersAvailable", p.subscription_identifiers_available)
+        .opt("sharedSubscriptionAvailable", p.shared_subscription_available)
+        .opt("serverKeepAlive", p.server_keep_alive)
+        .opt("responseInformation", str_js(&p.response_information))
+        .opt("serverReference", str_js(&p.server_reference))
+        .opt("authenticationMethod", str_js(&p.authentication_method))
+        .opt("authenticationData", p.authentication_data.as_ref().map(|d| uint8(d)))
+        .build()
+}
+
+/// The `connack` argument of the `connect` event.
+pub(crate) fn connack_packet(c: &ConnAck, v5: bool) -> JsValue {
+    let obj = Obj::new().set("cmd", "connack").set("sessionPresent", c.session_present);
+    if v5 {
+        obj.set("reasonCode", c.reason_code as u8)
+            .set("properties", connack_properties_js(&c.properties))
+            .build()
+    } else {
+        obj.set("returnCode", c.reason_code.to_v3_connack()).build()
+    }
+}

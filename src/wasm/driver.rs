@@ -1,0 +1,367 @@
+//! The driver: pumps bytes, deadlines and events between the session and the browser. It holds
+//! no protocol logic. No `RefCell` borrow is held while calling into JS (listeners, callbacks),
+//! so a listener may call back into the client.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+use js_sys::{Array, Function};
+use wasm_bindgen::JsValue;
+
+use super::convert::{connack_packet, message_packet, uint8, Obj};
+use super::error;
+use super::host::{self, Timer};
+use super::socket::{SocketEvent, WsSocket};
+use crate::codec::{Packet, ReasonCode, SubscriptionOptions};
+use crate::session::{CloseReason, Event, Session, Transmit};
+
+/// How a command completes in JS: a Node-style callback and/or a promise.
+#[derive(Default)]
+pub(crate) struct Completion {
+    pub(crate) callback: Option<Function>,
+    pub(crate) promise: Option<(Function, Function)>,
+}
+
+impl Completion {
+    fn call(self, err: Option<JsValue>, value: JsValue) {
+        if let Some(cb) = &self.callback {
+            let _ = cb.call2(&JsValue::NULL, &err.clone().unwrap_or(JsValue::NULL), &value);
+        }
+        if let Some((resolve, reject)) = &self.promise {
+            let _ = match err {
+                Some(e) => reject.call1(&JsValue::NULL, &e),
+                None => resolve.call1(&JsValue::NULL, &value),
+            };
+        }
+    }
+}
+
+/// A command waiting for its acknowledgement.
+pub(crate) enum Pending {
+    Publish(Completion),
+    Subscribe(Completion, Vec<(String, SubscriptionOptions)>),
+    Unsubscribe(Completion),
+}
+
+pub(crate) struct Listener {
+    pub(crate) event: String,
+    pub(crate) f: Function,
+    pub(crate) once: bool,
+}
+
+/// The session and its bookkeeping; borrowed only for short, JS-free stretches.
+pub(crate) struct Core {
+    pub(crate) session: Session,
+    pub(crate) pending: HashMap<u64, Pending>,
+    pub(crate) end_callbacks: Vec<Completion>,
+    pub(crate) connect_waiter: Option<(Function, Function, JsValue)>,
+}
+
+/// Everything a client is, shared by the JS handle and the socket and timer callbacks.
+pub(crate) struct Shared {
+    pub(crate) core: RefCell<Core>,
+    socket: RefCell<Option<WsSocket>>,
+    timer: RefCell<Option<Timer>>,
+    pub(crate) listeners: RefCell<Vec<Listener>>,
+    pub(crate) url: String,
+    pub(crate) options: JsValue,
+    subprotocol: &'static str,
+}
+
+impl Shared {
+    pub(crate) fn new(session: Session, url: String, options: JsValue) -> Rc<Self> {
+        let subprotocol = if session.version() == crate::codec::ProtocolVersion::V3_1 {
+            "mqttv3.1"
+        } else {
+            "mqtt"
+        };
+        Rc::new(Self {
+            core: RefCell::new(Core {
+                session,
+                pending: HashMap::new(),
+                end_callbacks: Vec::new(),
+                connect_waiter: None,
+            }),
+            socket: RefCell::new(None),
+            timer: RefCell::new(None),
+            listeners: RefCell::new(Vec::new()),
+            url,
+            options,
+            subprotocol,
+        })
+    }
+}
+
+/// Runs the session's outputs until it has nothing more to say, then arms its deadline.
+pub(crate) fn pump(shared: &Rc<Shared>) {
+    loop {
+        let (transmits, events) = {
+            let mut core = shared.core.borrow_mut();
+            let transmits: Vec<Transmit> =
+                std::iter::from_fn(|| core.session.poll_transmit()).collect();
+            let events: Vec<Event> = std::iter::from_fn(|| core.session.poll_event()).collect();
+            (transmits, events)
+        };
+        if transmits.is_empty() && events.is_empty() {
+            break;
+        }
+        for t in transmits {
+            perform(shared, t);
+        }
+        for e in events {
+            dispatch(shared, e);
+        }
+    }
+    arm_timer(shared);
+}
+
+fn perform(shared: &Rc<Shared>, transmit: Transmit) {
+    match transmit {
+        Transmit::Open => {
+            let weak = Rc::downgrade(shared);
+            match WsSocket::open(&shared.url, shared.subprotocol, move |e| on_socket(&weak, e)) {
+                Ok(socket) => {
+                    let old = shared.socket.borrow_mut().replace(socket);
+                    drop(old);
+                }
+                Err(e) => {
+                    let reason =
+                        e.as_string().or_else(|| js_sys::Error::from(e).message().as_string());
+                    shared.core.borrow_mut().session.handle_transport_closed(
+                        host::now(),
+                        None,
+                        reason,
+                    );
+                }
+            }
+        }
+        Transmit::Bytes(bytes) => {
+            let ws = shared.socket.borrow().as_ref().map(WsSocket::handle);
+            if let Some(ws) = ws {
+                if let Err(e) = ws.send_with_u8_array(&bytes) {
+                    let reason = js_sys::Error::from(e).message().as_string();
+                    shared.core.borrow_mut().session.handle_transport_closed(
+                        host::now(),
+                        None,
+                        reason,
+                    );
+                }
+            }
+        }
+        Transmit::Close => {
+            let old = shared.socket.borrow_mut().take();
+            drop(old);
+        }
+    }
+}
+
+fn on_socket(weak: &Weak<Shared>, event: SocketEvent) {
+    let Some(shared) = weak.upgrade() else { return };
+    {
+        let mut core = shared.core.borrow_mut();
+        let now = host::now();
+        match event {
+            SocketEvent::Open => core.session.handle_transport_open(now),
+            SocketEvent::Bytes(bytes) => core.session.handle_bytes(now, &bytes),
+            SocketEvent::Closed { code, reason } => {
+                core.session.handle_transport_closed(now, code, reason);
+            }
+        }
+    }
+    pump(&shared);
+}
+
+fn arm_timer(shared: &Rc<Shared>) {
+    let deadline = shared.core.borrow().session.poll_timeout();
+    let current = shared.timer.borrow().as_ref().map(|t| t.deadline);
+    if deadline == current {
+        return;
+    }
+    let timer = deadline.map(|at| {
+        let weak = Rc::downgrade(shared);
+        Timer::at(at, move || {
+            let Some(shared) = weak.upgrade() else { return };
+            shared.timer.borrow_mut().take();
+            shared.core.borrow_mut().session.handle_timeout(host::now());
+            pump(&shared);
+        })
+    });
+    let old = std::mem::replace(&mut *shared.timer.borrow_mut(), timer);
+    drop(old);
+}
+
+/// Calls the listeners of `event` (once-listeners are removed first).
+pub(crate) fn emit(shared: &Shared, event: &str, args: &[JsValue]) {
+    let fs: Vec<Function> = {
+        let mut listeners = shared.listeners.borrow_mut();
+        let fs = listeners.iter().filter(|l| l.event == event).map(|l| l.f.clone()).collect();
+        listeners.retain(|l| !(l.once && l.event == event));
+        fs
+    };
+    let args: Array = args.iter().collect();
+    for f in fs {
+        let _ = f.apply(&JsValue::NULL, &args);
+    }
+}
+
+fn dispatch(shared: &Rc<Shared>, event: Event) {
+    let v5 = shared.core.borrow().session.version().is_v5();
+    match event {
+        Event::Connecting { attempt } if attempt > 1 => emit(shared, "reconnect", &[]),
+        Event::Connecting { .. } => {}
+        Event::Connected(c) => {
+            let connack = connack_packet(&c.connack, v5);
+            let waiter = shared.core.borrow_mut().connect_waiter.take();
+            emit(shared, "connect", &[connack]);
+            if let Some((resolve, _, client)) = waiter {
+                let _ = resolve.call1(&JsValue::NULL, &client);
+            }
+        }
+        Event::Message(m) => {
+            let packet = message_packet(&m);
+            emit(shared, "message", &[JsValue::from_str(&m.topic), uint8(&m.payload), packet]);
+        }
+        Event::Published { id, result } => {
+            if let Some(Pending::Publish(done)) = shared.core.borrow_mut().pending.remove(&id.0) {
+                match result {
+                    Ok(code) => done.call(
+                        None,
+                        Obj::new().set("cmd", "puback").set("reasonCode", code as u8).build(),
+                    ),
+                    Err(e) => done.call(Some(error::from_publish(&e)), JsValue::UNDEFINED),
+                }
+            }
+        }
+        Event::Subscribed { id, results, .. } => {
+            if let Some(Pending::Subscribe(done, topics)) =
+                shared.core.borrow_mut().pending.remove(&id.0)
+            {
+                let granted: Array = topics
+                    .iter()
+                    .zip(results)
+                    .map(|((topic, o), r)| {
+                        let qos = match r {
+                            Ok(q) => q as u8,
+                            Err(_) if !v5 => 128,
+                            Err(code) => code as u8,
+                        };
+                        Obj::new()
+                            .set("topic", topic.as_str())
+                            .set("qos", qos)
+                            .set("nl", o.no_local)
+                            .set("rap", o.retain_as_published)
+                            .set("rh", o.retain_handling as u8)
+                            .build()
+                    })
+                    .collect();
+                done.call(None, granted.into());
+            }
+        }
+        Event::Unsubscribed { id, results, .. } => {
+            if let Some(Pending::Unsubscribe(done)) = shared.core.borrow_mut().pending.remove(&id.0)
+            {
+                let codes: Array = results.iter().map(|&c| JsValue::from(c as u8)).collect();
+                done.call(
+                    None,
+                    Obj::new().set("cmd", "unsuback").set("reasonCodes", codes).build(),
+                );
+            }
+        }
+        Event::Closed { reason, .. } => closed(shared, reason, v5),
+        Event::Ended => {
+            let callbacks = std::mem::take(&mut shared.core.borrow_mut().end_callbacks);
+            emit(shared, "end", &[]);
+            for c in callbacks {
+                c.call(None, JsValue::UNDEFINED);
+            }
+        }
+        Event::Reauthenticated => emit(shared, "reauth", &[]),
+        Event::PacketSent(p) => emit(shared, "packetsend", &[packet_summary(&p)]),
+        Event::PacketReceived(p) => emit(shared, "packetreceive", &[packet_summary(&p)]),
+    }
+}
+
+/// `close`, `offline`, and `disconnect` / `error` where they apply; a pending `connectAsync`
+/// rejects on the first failure.
+fn closed(shared: &Rc<Shared>, reason: CloseReason, v5: bool) {
+    if let CloseReason::ServerDisconnected { reason: code, reason_string, server_reference } =
+        &reason
+    {
+        let props = Obj::new()
+            .opt("reasonString", reason_string.as_deref().map(JsValue::from_str))
+            .opt("serverReference", server_reference.as_deref().map(JsValue::from_str))
+            .build();
+        let packet = Obj::new()
+            .set("cmd", "disconnect")
+            .set("reasonCode", *code as u8)
+            .set("properties", props)
+            .build();
+        emit(shared, "disconnect", &[packet]);
+    }
+    let is_error = !matches!(
+        reason,
+        CloseReason::ClientDisconnected
+            | CloseReason::ServerDisconnected { reason: ReasonCode::Success, .. }
+    );
+    let err = error::from_close(&reason);
+    let waiter = shared.core.borrow_mut().connect_waiter.take();
+    if let Some((_, reject, _)) = waiter {
+        let _ = reject.call1(&JsValue::NULL, &err);
+        // connectAsync gives up after the first failure, like MQTT.js.
+        let _ = shared.core.borrow_mut().session.disconnect(
+            host::now(),
+            ReasonCode::Success,
+            Default::default(),
+        );
+    } else if is_error
+        && !matches!(
+            reason,
+            CloseReason::TransportClosed { .. } | CloseReason::ServerDisconnected { .. }
+        )
+    {
+        emit(shared, "error", &[err]);
+    }
+    emit(shared, "close", &[]);
+    if !matches!(reason, CloseReason::ClientDisconnected) {
+        emit(shared, "offline", &[]);
+    }
+    let _ = v5;
+}
+
+/// A light view of a packet for `packetsend` / `packetreceive`.
+fn packet_summary(p: &Packet) -> JsValue {
+    let cmd = match p {
+        Packet::Connect(_) => "connect",
+        Packet::ConnAck(_) => "connack",
+        Packet::Publish(_) => "publish",
+        Packet::PubAck(_) => "puback",
+        Packet::PubRec(_) => "pubrec",
+        Packet::PubRel(_) => "pubrel",
+        Packet::PubComp(_) => "pubcomp",
+        Packet::Subscribe(_) => "subscribe",
+        Packet::SubAck(_) => "suback",
+        Packet::Unsubscribe(_) => "unsubscribe",
+        Packet::UnsubAck(_) => "unsuback",
+        Packet::PingReq => "pingreq",
+        Packet::PingResp => "pingresp",
+        Packet::Disconnect(_) => "disconnect",
+        Packet::Auth(_) => "auth",
+    };
+    let obj = Obj::new().set("cmd", cmd);
+    match p {
+        Packet::Publish(p) => obj
+            .set("topic", p.topic.as_str())
+            .set("qos", p.delivery.qos() as u8)
+            .set("retain", p.retain)
+            .set("dup", p.delivery.dup())
+            .opt("messageId", p.delivery.packet_id().map(|i| i.get()))
+            .set("payload", uint8(&p.payload))
+            .opt("topicAlias", p.properties.topic_alias.map(|a| a.get()))
+            .build(),
+        Packet::PubAck(a) | Packet::PubRec(a) | Packet::PubRel(a) | Packet::PubComp(a) => {
+            obj.set("messageId", a.packet_id.get()).set("reasonCode", a.reason_code as u8).build()
+        }
+        _ => obj.build(),
+    }
+}
