@@ -96,6 +96,11 @@ ensure_mosquitto() {
   fi
 }
 
+# Debian's Chromium and ChromeDriver for the browser tests (never a downloaded browser).
+ensure_chromium() {
+  apt_install chromium chromium-driver
+}
+
 # gcc, OpenSSL and the mosquitto plugin headers, for the SCRAM test plugin.
 ensure_plugin_toolchain() {
   apt_install gcc libc6-dev libssl-dev mosquitto-dev

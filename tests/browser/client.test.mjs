@@ -1,0 +1,129 @@
+// The JS API in a real headless Chromium against a real mosquitto.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startMosquitto, startServer, launchBrowser, openPage } from './harness.mjs';
+
+let broker, server, browser, page;
+
+before(async () => {
+  broker = await startMosquitto('max_inflight_messages 0');
+  server = await startServer();
+  browser = await launchBrowser();
+  page = await openPage(browser, server.origin);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+  broker?.stop();
+});
+
+for (const protocolVersion of [4, 5]) {
+  test(`connect, subscribe, publish QoS 0/1/2 and receive (MQTT ${protocolVersion === 5 ? '5.0' : '3.1.1'})`, async () => {
+    const result = await page.evaluate(async ({ url, protocolVersion }) => {
+      const events = [];
+      const client = await wasmqtt.connectAsync(url, { protocolVersion, clientId: `loop-${protocolVersion}` });
+      client.on('message', (topic, payload, packet) => events.push(['message', topic, new TextDecoder().decode(payload), packet.qos, payload instanceof Uint8Array]));
+      const granted = await client.subscribeAsync('browser/#', { qos: 2 });
+      for (const qos of [0, 1, 2]) {
+        await client.publishAsync(`browser/${qos}`, `hello ${qos}`, { qos });
+      }
+      while (events.length < 3) await new Promise((r) => setTimeout(r, 5));
+      const connected = client.connected;
+      await client.endAsync();
+      return { granted, events, connected, after: client.connected };
+    }, { url: broker.url, protocolVersion });
+    assert.deepEqual(result.granted, [{ topic: 'browser/#', qos: 2, nl: false, rap: false, rh: 0 }]);
+    assert.deepEqual(result.events, [
+      ['message', 'browser/0', 'hello 0', 0, true],
+      ['message', 'browser/1', 'hello 1', 1, true],
+      ['message', 'browser/2', 'hello 2', 2, true],
+    ]);
+    assert.equal(result.connected, true);
+    assert.equal(result.after, false);
+  });
+}
+
+test('events come in MQTT.js order: connect, then close and end on end()', async () => {
+  const order = await page.evaluate(async (url) => {
+    const order = [];
+    const client = wasmqtt.connect(url, { protocolVersion: 5 });
+    client.on('connect', (connack) => order.push(`connect:${connack.cmd}:${connack.reasonCode}`));
+    client.on('close', () => order.push('close'));
+    client.on('end', () => order.push('end'));
+    client.on('offline', () => order.push('offline'));
+    await new Promise((r) => client.once('connect', r));
+    await new Promise((r) => client.end(false, {}, r));
+    return order;
+  }, broker.url);
+  assert.deepEqual(order, ['connect:connack:0', 'close', 'end']);
+});
+
+test('bad input is a typed error naming the bad value, never a crash', async () => {
+  const errors = await page.evaluate(async (url) => {
+    const caught = (f) => { try { f(); return null; } catch (e) { return { name: e.name, message: e.message, code: e.code }; } };
+    const client = await wasmqtt.connectAsync(url, { protocolVersion: 4 });
+    const out = {
+      wildcardTopic: caught(() => client.publish('a/+', 'x')),
+      qos3: caught(() => client.publish('a', 'x', { qos: 3 })),
+      payloadType: caught(() => client.publish('a', 42)),
+      v5OnV3: caught(() => client.publish('a', 'x', { properties: { contentType: 'text/plain' } })),
+      badFilter: caught(() => client.subscribe('a/#/b')),
+      unknownOption: caught(() => wasmqtt.connect(url, { keepAlive: 10 })),
+      badUrl: caught(() => wasmqtt.connect('http://example.com', {})),
+      badKeepalive: caught(() => wasmqtt.connect(url, { keepalive: -1 })),
+    };
+    // The client still works after all that.
+    await client.publishAsync('still/ok', 'yes', { qos: 1 });
+    out.stillConnected = client.connected;
+    await client.endAsync();
+    return out;
+  }, broker.url);
+  for (const [what, e] of Object.entries(errors)) {
+    if (what === 'stillConnected') continue;
+    assert.ok(e, `${what} should throw`);
+    assert.equal(e.name, 'MqttUsageError', what);
+  }
+  assert.match(errors.wildcardTopic.message, /"a\/\+"/);
+  assert.match(errors.qos3.message, /qos must be 0, 1 or 2, got 3/);
+  assert.match(errors.payloadType.message, /message must be a string or a Uint8Array, got 42/);
+  assert.match(errors.v5OnV3.message, /needs MQTT 5\.0/);
+  assert.match(errors.unknownOption.message, /unknown option "keepAlive"/);
+  assert.match(errors.badUrl.message, /ws:\/\/ or wss:\/\//);
+  assert.equal(errors.stillConnected, true);
+  assert.deepEqual(page.errors, []);
+});
+
+test('connectAsync rejects with a typed error when nothing listens, and stops', async () => {
+  const e = await page.evaluate(async () => {
+    try {
+      await wasmqtt.connectAsync('ws://127.0.0.1:9/mqtt', { connectTimeout: 3000 });
+      return null;
+    } catch (e) {
+      return { name: e.name, message: e.message };
+    }
+  });
+  assert.equal(e.name, 'MqttConnectionError');
+  assert.match(e.message, /connection closed/);
+});
+
+test('MQTT 5 properties round trip with MQTT.js names', async () => {
+  const got = await page.evaluate(async (url) => {
+    const client = await wasmqtt.connectAsync(url, { protocolVersion: 5 });
+    const received = new Promise((r) => client.on('message', (t, p, packet) => r(packet)));
+    await client.subscribeAsync('props/t', { qos: 1, properties: { subscriptionIdentifier: 7 } });
+    await client.publishAsync('props/t', 'x', { qos: 1, properties: {
+      contentType: 'text/plain', userProperties: { a: '1', b: ['2', '3'] },
+      responseTopic: 'reply/here', correlationData: new Uint8Array([1, 2, 3]), payloadFormatIndicator: true,
+    } });
+    const packet = await received;
+    await client.endAsync();
+    return { ...packet.properties, correlationData: Array.from(packet.properties.correlationData), payload: Array.from(packet.payload) };
+  }, broker.url);
+  assert.equal(got.contentType, 'text/plain');
+  assert.deepEqual(got.userProperties, { a: '1', b: ['2', '3'] });
+  assert.equal(got.responseTopic, 'reply/here');
+  assert.deepEqual(got.correlationData, [1, 2, 3]);
+  assert.equal(got.payloadFormatIndicator, true);
+  assert.equal(got.subscriptionIdentifier, 7);
+});
