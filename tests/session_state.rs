@@ -74,9 +74,12 @@ fn session_present_resends_publish_with_dup_and_pubrel_in_order_before_new_messa
                 ..p.clone()
             })
         };
-        assert_eq!(resent[0], dup(&sent[0]));
-        assert_eq!(resent[1], Packet::PubRel(Ack::new(id(&sent[1]))));
-        assert_eq!(resent[2], dup(&sent[2]));
+        // PUBLISHes in the order first sent [MQTT-4.6.0-1], PUBRELs in PUBREC order
+        // [MQTT-4.6.0-4]; the spec does not order one kind against the other.
+        let resent_publishes: Vec<_> =
+            resent[..3].iter().filter(|p| matches!(p, Packet::Publish(_))).cloned().collect();
+        assert_eq!(resent_publishes, vec![dup(&sent[0]), dup(&sent[2])]);
+        assert!(resent[..3].contains(&Packet::PubRel(Ack::new(id(&sent[1])))));
         let Packet::Publish(new) = &resent[3] else { panic!("{resent:?}") };
         assert_eq!((new.payload.as_slice(), new.delivery.dup()), (&b"4"[..], false));
         assert_eq!(resent.len(), 4);

@@ -21,8 +21,6 @@ pub(crate) struct Connection {
     pub(crate) ping_timeout: Duration,
     /// Set while a PINGREQ waits for its PINGRESP.
     pub(crate) ping_deadline: Option<Instant>,
-    /// QoS 1/2 publishes that may still be sent before the server's Receive Maximum is hit.
-    pub(crate) send_quota: u16,
     pub(crate) aliases_out: OutgoingAliases,
     pub(crate) aliases_in: IncomingAliases,
     /// When CONNACK accepted the connection.
@@ -49,7 +47,6 @@ impl Connection {
             keep_alive: Duration::ZERO,
             ping_timeout: Duration::ZERO,
             ping_deadline: None,
-            send_quota: u16::MAX,
             aliases_out: OutgoingAliases::new(0),
             aliases_in: IncomingAliases::new(our_topic_alias_maximum),
             connected_at: None,

@@ -247,7 +247,6 @@ impl Session {
         let Some(conn) = &mut self.conn else { return };
         conn.keep_alive = Duration::from_secs(u64::from(limits.keep_alive));
         conn.ping_timeout = ping_timeout;
-        conn.send_quota = limits.receive_maximum;
         conn.aliases_out = OutgoingAliases::new(limits.topic_alias_maximum);
         conn.connected_at = Some(now);
         conn.limits = limits.clone();

@@ -69,6 +69,9 @@ enum Awaiting {
 struct Inflight {
     id: RequestId,
     seq: u64,
+    /// Resend order: the publish order until PUBREC, then the order PUBRECs arrived, so that
+    /// PUBRELs go out in PUBREC order [MQTT-4.6.0-4].
+    order: u64,
     /// As sent, with the full topic and no alias.
     publish: Publish,
     awaiting: Awaiting,
@@ -196,7 +199,7 @@ impl Outgoing {
 
     /// In-flight messages in the order they were first sent.
     fn inflight_in_order(&self) -> Vec<u16> {
-        let mut ids: Vec<(u64, u16)> = self.inflight.iter().map(|(&id, m)| (m.seq, id)).collect();
+        let mut ids: Vec<(u64, u16)> = self.inflight.iter().map(|(&id, m)| (m.order, id)).collect();
         ids.sort_unstable();
         ids.into_iter().map(|(_, id)| id).collect()
     }
@@ -277,8 +280,12 @@ impl Session {
         }
     }
 
+    /// Whether another QoS 1/2 PUBLISH may go out: fewer unacknowledged than the server's
+    /// Receive Maximum [MQTT-4.9.0-2], counted from the in-flight table itself so that a
+    /// resumed session with a lower maximum is held to it, and a free packet id.
     fn has_quota(&self) -> bool {
-        self.conn.as_ref().is_some_and(|c| c.send_quota > 0)
+        let Some(conn) = &self.conn else { return false };
+        self.outgoing.inflight.len() < usize::from(conn.limits.receive_maximum)
             && self.outgoing.ids.len() < usize::from(u16::MAX)
     }
 
@@ -355,12 +362,10 @@ impl Session {
             QoS::AtLeastOnce => Awaiting::Ack,
             QoS::ExactlyOnce => Awaiting::Rec,
         };
-        self.outgoing
-            .inflight
-            .insert(packet_id.get(), Inflight { id, seq, publish: stored, awaiting, expires_at });
-        if let Some(conn) = &mut self.conn {
-            conn.send_quota = conn.send_quota.saturating_sub(1);
-        }
+        self.outgoing.inflight.insert(
+            packet_id.get(),
+            Inflight { id, seq, order: seq, publish: stored, awaiting, expires_at },
+        );
     }
 
     /// A message that could not be written completes with the reason.
@@ -400,27 +405,28 @@ impl Session {
     /// flight, in the order first sent, before anything new [MQTT-4.4.0-1].
     pub(crate) fn resend_inflight(&mut self, now: Instant) {
         for pid in self.outgoing.inflight_in_order() {
-            let packet = match self.outgoing.inflight.get(&pid) {
-                Some(m) if m.awaiting == Awaiting::Comp => match PacketId::new(pid) {
-                    Some(id) => Packet::PubRel(Ack::new(id)),
-                    None => continue,
-                },
-                Some(m) => {
-                    let mut publish = m.publish.clone();
-                    publish.delivery = Delivery::new(
-                        publish.delivery.qos(),
-                        PacketId::new(pid).unwrap_or(PacketId::MIN),
-                        true,
-                    );
-                    Packet::Publish(publish)
-                }
-                None => continue,
+            let Some(packet_id) = PacketId::new(pid) else { continue };
+            let Some(mut m) = self.outgoing.inflight.remove(&pid) else { continue };
+            let packet = if m.awaiting == Awaiting::Comp {
+                Packet::PubRel(Ack::new(packet_id))
+            } else {
+                m.publish.delivery = Delivery::new(m.publish.delivery.qos(), packet_id, true);
+                Packet::Publish(std::mem::take(&mut m.publish))
             };
-            let _ = self.send(now, &packet);
-        }
-        if let Some(conn) = &mut self.conn {
-            let inflight = u16::try_from(self.outgoing.inflight.len()).unwrap_or(u16::MAX);
-            conn.send_quota = conn.send_quota.saturating_sub(inflight);
+            let sent = self.send(now, &packet);
+            if let Packet::Publish(publish) = packet {
+                m.publish = publish;
+            }
+            match sent {
+                Ok(()) => {
+                    self.outgoing.inflight.insert(pid, m);
+                }
+                // Too large for what this connection allows: it can never be delivered here.
+                Err(e) => {
+                    self.outgoing.ids.release(packet_id);
+                    self.report_unsendable(m.id, e);
+                }
+            }
         }
     }
 
@@ -482,8 +488,12 @@ impl Session {
                 self.finish_exchange(now, ack, Awaiting::Rec);
             }
             Some(Awaiting::Rec) | Some(Awaiting::Comp) => {
+                let order = self.outgoing.take_seq();
                 if let Some(m) = self.outgoing.inflight.get_mut(&pid.get()) {
-                    m.awaiting = Awaiting::Comp;
+                    if m.awaiting == Awaiting::Rec {
+                        m.awaiting = Awaiting::Comp;
+                        m.order = order;
+                    }
                 }
                 let _ = self.send(now, &Packet::PubRel(Ack::new(pid)));
             }
@@ -516,9 +526,6 @@ impl Session {
     }
 
     fn return_quota(&mut self, now: Instant) {
-        if let Some(conn) = &mut self.conn {
-            conn.send_quota = conn.send_quota.saturating_add(1).min(conn.limits.receive_maximum);
-        }
         self.flush_queue(now);
     }
 }
