@@ -87,7 +87,6 @@ fn reconnect(pair: &mut Pair) {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-#[ignore = "review finding: send quota loses the deficit after a session-present resend (saturating_sub), so the client exceeds a lowered Receive Maximum [MQTT-3.3.4-7]"]
 fn resume_with_a_lower_receive_maximum_does_not_exceed_it_after_an_ack() {
     let mut pair = Pair::new(persistent());
     pair.connect_with(false, Default::default());
@@ -229,7 +228,6 @@ fn a_bad_suback_still_completes_the_subscribe_request() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-#[ignore = "review finding: an auto-assigned alias is recorded before the PUBLISH that establishes it is sent; when that send fails (the alias pushes it over Maximum Packet Size) later PUBLISHes go alias-only and the server resolves them to the alias's OLD topic"]
 fn a_failed_establishing_publish_does_not_misroute_later_messages() {
     let (t1, t2) = ("a/one", "b/two");
     let big = vec![0u8; 20];
@@ -253,16 +251,16 @@ fn a_failed_establishing_publish_does_not_misroute_later_messages() {
     let mut delivered = Vec::new();
     pair.session.publish(pair.now, req(t1, QoS::AtMostOnce, b"1")).unwrap();
     server_reads(&mut pair, &mut server_aliases, &mut delivered);
-    // Takes over alias 1 for t2; with the alias it is 3 bytes too large and is not sent.
+    // Takes over alias 1 for t2; with the alias it is 3 bytes too large, so it goes out
+    // without one and the alias is forgotten.
     pair.session.publish(pair.now, req(t2, QoS::AtMostOnce, &big)).unwrap();
     server_reads(&mut pair, &mut server_aliases, &mut delivered);
     pair.session.publish(pair.now, req(t2, QoS::AtMostOnce, b"2")).unwrap();
     server_reads(&mut pair, &mut server_aliases, &mut delivered);
-    assert_eq!(delivered, [t1, t2], "the server delivers the t2 message to {:?}", delivered[1]);
+    assert_eq!(delivered, [t1, t2, t2], "every message reaches its own topic");
 }
 
 #[test]
-#[ignore = "review finding: OutgoingAliases::assign does `next_fresh += 1` on u16 and overflows (debug panic) once alias 65535 is handed out"]
 fn auto_aliases_up_to_65535_do_not_panic() {
     let options = Options { auto_assign_topic_alias: true, ..Options::default() };
     let mut pair = Pair::new(options);
@@ -283,7 +281,6 @@ fn auto_aliases_up_to_65535_do_not_panic() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-#[ignore = "review finding: PUBRELs are resent in PUBLISH order, not in the order the PUBRECs arrived [MQTT-4.6.0-4]"]
 fn pubrels_are_resent_in_pubrec_order() {
     let mut pair = Pair::new(persistent());
     pair.connect_with(false, Default::default());
@@ -301,7 +298,6 @@ fn pubrels_are_resent_in_pubrec_order() {
 }
 
 #[test]
-#[ignore = "review finding: an in-flight message too large for the new connection's Maximum Packet Size is silently not resent and stays in flight forever (packet id and quota held, never reported)"]
 fn an_unresendable_inflight_message_is_reported() {
     let mut pair = Pair::new(persistent());
     pair.connect_with(false, Default::default());

@@ -16,8 +16,8 @@ pub(crate) struct OutgoingAliases {
     /// last use → alias, to find the least recently used in O(log n).
     lru: BTreeMap<u64, NonZeroU16>,
     clock: u64,
-    /// The lowest alias never handed out.
-    next_fresh: u16,
+    /// The lowest alias never handed out (u32: it passes 65,535 without overflowing).
+    next_fresh: u32,
 }
 
 /// What to put in a PUBLISH for its topic.
@@ -55,12 +55,13 @@ impl OutgoingAliases {
             return AliasUse::AliasOnly(alias);
         }
         // Fresh aliases count up from 1, skipping any the user mapped explicitly.
-        while self.next_fresh <= self.maximum
-            && NonZeroU16::new(self.next_fresh).is_some_and(|a| self.by_alias.contains_key(&a))
+        let fresh = |n: u32| u16::try_from(n).ok().and_then(NonZeroU16::new);
+        while self.next_fresh <= u32::from(self.maximum)
+            && fresh(self.next_fresh).is_some_and(|a| self.by_alias.contains_key(&a))
         {
             self.next_fresh += 1;
         }
-        let next = NonZeroU16::new(self.next_fresh);
+        let next = fresh(self.next_fresh);
         let alias = match next.filter(|a| a.get() <= self.maximum) {
             Some(fresh) => {
                 self.next_fresh += 1;
@@ -96,6 +97,16 @@ impl OutgoingAliases {
         }
         self.by_alias.insert(alias, topic.as_str().to_owned());
         self.touch(topic, alias, None);
+    }
+
+    /// Forgets `alias`: the PUBLISH that was to establish it was never sent, so the server
+    /// does not have this mapping. The alias will be established afresh when used again.
+    pub(crate) fn forget(&mut self, alias: NonZeroU16) {
+        if let Some(topic) = self.by_alias.remove(&alias) {
+            if let Some((_, used)) = self.by_topic.remove(&topic) {
+                self.lru.remove(&used);
+            }
+        }
     }
 
     /// The topic an alias stands for on this connection.

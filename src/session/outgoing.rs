@@ -212,6 +212,15 @@ impl Outgoing {
     }
 }
 
+/// What [`Session::apply_alias`] did to a PUBLISH.
+#[derive(Debug, Default)]
+struct AppliedAlias {
+    /// The full topic, when the PUBLISH goes out alias-only.
+    full_topic: Option<TopicName>,
+    /// The alias this PUBLISH sets up on the server.
+    established: Option<std::num::NonZeroU16>,
+}
+
 /// Seconds left until `expires_at`, rounded up, for the Message Expiry Interval sent.
 fn remaining_seconds(now: Instant, expires_at: Instant) -> u32 {
     let ms = expires_at.since(now).as_millis();
@@ -340,13 +349,24 @@ impl Session {
         };
         // Written with an alias where one applies, then stored with the full topic and no
         // alias: no copy of the payload either way.
-        let full_topic = self.apply_alias(&mut publish);
-        let packet = Packet::Publish(publish);
-        let sent = self.send(now, &packet);
-        let Packet::Publish(mut stored) = packet else { return };
-        if let Some(topic) = full_topic {
+        let alias = self.apply_alias(&mut publish);
+        let (sent, mut stored) = self.send_publish(now, publish);
+        if let Some(topic) = alias.full_topic {
             stored.topic = topic;
         }
+        let sent = match (sent, alias.established) {
+            // The alias was never set up on the server: forget it, and try without it.
+            (Err(_), Some(a)) => {
+                if let Some(conn) = &mut self.conn {
+                    conn.aliases_out.forget(a);
+                }
+                stored.properties.topic_alias = None;
+                let (retry, back) = self.send_publish(now, stored);
+                stored = back;
+                retry
+            }
+            (sent, _) => sent,
+        };
         stored.properties.topic_alias = None;
         if let Err(e) = sent {
             if qos != QoS::AtMostOnce {
@@ -379,26 +399,42 @@ impl Session {
         self.events.push_back(Event::Published { id, result: Err(result) });
     }
 
-    /// Puts the alias this connection uses for the topic into `publish`; returns the full
-    /// topic when the PUBLISH goes out alias-only (its topic emptied).
-    fn apply_alias(&mut self, publish: &mut Publish) -> Option<TopicName> {
+    /// Writes a PUBLISH and hands it back (it is stored for acknowledgement).
+    fn send_publish(&mut self, now: Instant, publish: Publish) -> (Result<(), UsageError>, Publish) {
+        let packet = Packet::Publish(publish);
+        let sent = self.send(now, &packet);
+        match packet {
+            Packet::Publish(p) => (sent, p),
+            _ => (sent, Publish::default()),
+        }
+    }
+
+    /// Puts the alias this connection uses for the topic into `publish`.
+    fn apply_alias(&mut self, publish: &mut Publish) -> AppliedAlias {
+        let mut applied = AppliedAlias::default();
         let auto = self.options.auto_assign_topic_alias;
-        let conn = self.conn.as_mut()?;
+        let Some(conn) = self.conn.as_mut() else { return applied };
         let maximum = conn.limits.topic_alias_maximum;
         match publish.properties.topic_alias {
-            Some(alias) if alias.get() <= maximum => conn.aliases_out.set(&publish.topic, alias),
+            Some(alias) if alias.get() <= maximum => {
+                conn.aliases_out.set(&publish.topic, alias);
+                applied.established = Some(alias);
+            }
             Some(_) => publish.properties.topic_alias = None,
             None if auto => match conn.aliases_out.assign(&publish.topic) {
                 AliasUse::TopicOnly => {}
-                AliasUse::Establish(alias) => publish.properties.topic_alias = Some(alias),
+                AliasUse::Establish(alias) => {
+                    publish.properties.topic_alias = Some(alias);
+                    applied.established = Some(alias);
+                }
                 AliasUse::AliasOnly(alias) => {
                     publish.properties.topic_alias = Some(alias);
-                    return Some(std::mem::take(&mut publish.topic));
+                    applied.full_topic = Some(std::mem::take(&mut publish.topic));
                 }
             },
             None => {}
         }
-        None
+        applied
     }
 
     /// After CONNACK with Session Present: PUBLISH (DUP set) and PUBREL for everything in
