@@ -125,6 +125,14 @@ pub enum Event {
         /// Its properties.
         properties: AckProperties,
     },
+    /// A subscription the session restored on its own after a lost session could not be made
+    /// (the server refused it, or cannot serve it on this connection): it is forgotten.
+    SubscriptionLost {
+        /// The filter.
+        filter: String,
+        /// Why.
+        reason: ReasonCode,
+    },
     /// The connection ended.
     Closed {
         /// Why.

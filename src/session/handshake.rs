@@ -251,6 +251,7 @@ impl Session {
         conn.connected_at = Some(now);
         conn.limits = limits.clone();
         self.state = State::Connected;
+        self.requeue_control_inflight(connack.session_present);
         if connack.session_present {
             self.resend_inflight(now);
         } else {
@@ -260,7 +261,6 @@ impl Session {
                 self.queue_resubscribe();
             }
         }
-        self.requeue_control_inflight();
         let client_id = self.client_id.clone();
         self.events.push_back(Event::Connected(Box::new(Connected { connack, client_id, limits })));
         self.flush_control(now);

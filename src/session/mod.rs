@@ -101,6 +101,9 @@ enum ControlRequest {
 struct SubscriptionRecord {
     subscription: Subscription,
     properties: SubscribeProperties,
+    /// The server acknowledged it: it is resubscribed after a lost session. Until then its
+    /// own SUBSCRIBE (queued or in flight) is what makes it.
+    confirmed: bool,
 }
 
 /// A small deterministic generator (xorshift64*) seeded by the driver: client identifiers and

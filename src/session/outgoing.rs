@@ -400,7 +400,11 @@ impl Session {
     }
 
     /// Writes a PUBLISH and hands it back (it is stored for acknowledgement).
-    fn send_publish(&mut self, now: Instant, publish: Publish) -> (Result<(), UsageError>, Publish) {
+    fn send_publish(
+        &mut self,
+        now: Instant,
+        publish: Publish,
+    ) -> (Result<(), UsageError>, Publish) {
         let packet = Packet::Publish(publish);
         let sent = self.send(now, &packet);
         match packet {

@@ -277,6 +277,10 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
             }
         }
         Event::Reauthenticated => emit(shared, "reauth", &[]),
+        Event::SubscriptionLost { filter, reason } => {
+            let err = error::subscription_lost(&filter, reason);
+            emit(shared, "error", &[err]);
+        }
         Event::PacketSent(p) => emit(shared, "packetsend", &[packet_summary(&p)]),
         Event::PacketReceived(p) => emit(shared, "packetreceive", &[packet_summary(&p)]),
     }

@@ -64,3 +64,12 @@ pub(crate) fn from_publish(e: &PublishError) -> JsValue {
     };
     make("MqttPublishError", &e.to_string(), code)
 }
+
+/// A subscription the client restored by itself after a lost session could not be made.
+pub(crate) fn subscription_lost(filter: &str, reason: ReasonCode) -> JsValue {
+    make(
+        "MqttSubscriptionError",
+        &format!("the subscription {filter:?} could not be restored: {reason}"),
+        Some(reason),
+    )
+}
