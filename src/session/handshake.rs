@@ -9,7 +9,7 @@ use crate::codec::{
 
 use super::alias::OutgoingAliases;
 use super::connection::Connection;
-use super::error::{CloseReason, UsageError};
+use super::error::{CloseReason, PublishError, UsageError};
 use super::event::{backoff_delay, Connected, Event, ServerLimits};
 use super::options::{ClientId, Options};
 use super::time::Instant;
@@ -60,6 +60,24 @@ pub(crate) fn initial_client_id(client_id: &ClientId, rng: &mut Rng) -> String {
     }
 }
 
+/// The DISCONNECT reason codes a client may send (MQTT 5.0 section 3.14.2.1, "Sent by").
+const CLIENT_DISCONNECT_CODES: &[ReasonCode] = &[
+    ReasonCode::Success,
+    ReasonCode::DisconnectWithWillMessage,
+    ReasonCode::UnspecifiedError,
+    ReasonCode::MalformedPacket,
+    ReasonCode::ProtocolError,
+    ReasonCode::ImplementationSpecificError,
+    ReasonCode::TopicNameInvalid,
+    ReasonCode::ReceiveMaximumExceeded,
+    ReasonCode::TopicAliasInvalid,
+    ReasonCode::PacketTooLarge,
+    ReasonCode::MessageRateTooHigh,
+    ReasonCode::QuotaExceeded,
+    ReasonCode::AdministrativeAction,
+    ReasonCode::PayloadFormatInvalid,
+];
+
 /// Checks a client DISCONNECT.
 pub(crate) fn validate_disconnect(
     options: &Options,
@@ -73,18 +91,18 @@ pub(crate) fn validate_disconnect(
             version,
         });
     }
-    if !reason.is_valid_in(crate::codec::PacketType::Disconnect) {
+    if !CLIENT_DISCONNECT_CODES.contains(&reason) {
         return Err(UsageError::InvalidProperty {
             property: "reasonCode",
-            why: format!("{reason} cannot be sent in DISCONNECT"),
+            why: format!("{reason} cannot be sent by a client in DISCONNECT"),
         });
     }
     let connect_expiry = options.properties.session_expiry_interval.unwrap_or(0);
     if connect_expiry == 0 && properties.session_expiry_interval.is_some_and(|e| e > 0) {
-        // [MQTT-3.14.2-2]
+        // MQTT 5.0 section 3.14.2.2.2: a protocol error.
         return Err(UsageError::InvalidProperty {
             property: "sessionExpiryInterval",
-            why: "cannot become non-zero in DISCONNECT when CONNECT set 0 [MQTT-3.14.2-2]".into(),
+            why: "cannot become non-zero in DISCONNECT when CONNECT set 0".into(),
         });
     }
     Ok(())
@@ -107,6 +125,7 @@ impl Session {
     /// Asks the driver for a transport.
     pub(crate) fn start_attempt(&mut self, now: Instant) {
         self.attempt += 1;
+        self.failures += 1;
         self.state = State::Opening { deadline: now.after(self.options.connect_timeout) };
         self.push_transmit(Transmit::Open);
         self.events.push_back(Event::Connecting { attempt: self.attempt });
@@ -238,6 +257,11 @@ impl Session {
                 return self.close_connection(now, CloseReason::AuthenticationFailed(e.0), true);
             }
         }
+        // The server may shorten or lengthen our session's lifetime.
+        self.session_expiry = connack
+            .properties
+            .session_expiry_interval
+            .unwrap_or(self.options.properties.session_expiry_interval.unwrap_or(0));
         if let Some(id) = &connack.properties.assigned_client_identifier {
             self.client_id = id.to_string();
         }
@@ -310,32 +334,47 @@ impl Session {
         let conn = self.conn.take();
         if close_transport && (conn.is_some() || matches!(self.state, State::Opening { .. })) {
             self.push_transmit(Transmit::Close);
+        } else if !close_transport {
+            // The transport is gone: what was written for it must not reach the next one,
+            // whose first packet is CONNECT [MQTT-3.1.0-1].
+            self.send_buf.clear();
+            self.transmits.retain(|t| !matches!(t, Transmit::Bytes(_)));
         }
         let stable = conn
             .and_then(|c| c.connected_at)
             .is_some_and(|at| now.since(at) >= self.options.reconnect.stable_after);
         if stable {
-            self.attempt = 0;
+            self.failures = 0;
         }
         let policy = &self.options.reconnect;
         let gives_up = self.ended
             || !policy.enabled
             || (reason.is_permanent_refusal() && !policy.retry_permanent_refusals)
-            || policy.max_attempts.is_some_and(|max| self.attempt >= max);
+            || policy.max_attempts.is_some_and(|max| self.failures >= max);
         let reconnect_at = if gives_up {
-            self.state = State::Idle;
             None
         } else {
             let jitter = self.rng.next_f64();
             let delay =
-                backoff_delay(policy.min_delay, policy.max_delay, self.attempt.max(1), jitter);
-            let until = now.after(delay);
-            self.state = State::Backoff { until };
-            Some(until)
+                backoff_delay(policy.min_delay, policy.max_delay, self.failures.max(1), jitter);
+            Some(now.after(delay))
         };
+        self.state = reconnect_at.map_or(State::Idle, |until| State::Backoff { until });
         self.events.push_back(Event::Closed { reason, reconnect_at });
-        if gives_up {
-            self.events.push_back(Event::Ended);
+        if gives_up && !self.ended {
+            self.end_session();
         }
+    }
+
+    /// No more reconnects: what can never be delivered is reported, and commands are refused
+    /// until `connect` starts again. A session the server keeps (Session Expiry) keeps its
+    /// messages for that next `connect`.
+    pub(crate) fn end_session(&mut self) {
+        self.ended = true;
+        if !self.session_outlives_connection() {
+            self.outgoing.fail_all(&mut self.events, PublishError::SessionEnded);
+            self.incoming_qos2.clear();
+        }
+        self.events.push_back(Event::Ended);
     }
 }

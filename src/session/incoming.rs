@@ -48,6 +48,9 @@ impl Session {
             self.handle_handshake_packet(now, packet);
             return;
         }
+        if let Some(detail) = self.unrequested_problem_information(&packet) {
+            return self.protocol_violation(now, ReasonCode::ProtocolError, detail);
+        }
         match packet {
             Packet::Publish(p) => self.handle_publish(now, p),
             Packet::PubAck(a) => self.handle_puback(now, a),
@@ -89,6 +92,33 @@ impl Session {
                 format!("a server may not send {:?} to a client", other.packet_type()),
             ),
         }
+    }
+
+    /// With Request Problem Information 0 the server may put a Reason String or User
+    /// Properties only on PUBLISH, CONNACK and DISCONNECT (MQTT 5.0 section 3.1.2.11.7).
+    fn unrequested_problem_information(&self, packet: &Packet) -> Option<String> {
+        if self.options.properties.request_problem_information != Some(false) {
+            return None;
+        }
+        let props = match packet {
+            Packet::PubAck(a) | Packet::PubRec(a) | Packet::PubRel(a) | Packet::PubComp(a) => {
+                &a.properties
+            }
+            Packet::SubAck(a) => &a.properties,
+            Packet::UnsubAck(a) => &a.properties,
+            Packet::Auth(a) => {
+                let p = &a.properties;
+                return (p.reason_string.is_some() || !p.user_properties.is_empty())
+                    .then(|| "AUTH carries problem information we asked not to get".into());
+            }
+            _ => return None,
+        };
+        (props.reason_string.is_some() || !props.user_properties.is_empty()).then(|| {
+            format!(
+                "{:?} carries problem information after Request Problem Information 0",
+                packet.packet_type()
+            )
+        })
     }
 
     /// PUBLISH: resolve its topic alias, deliver, acknowledge. QoS 2 is delivered on the first

@@ -153,12 +153,17 @@ pub struct Session {
     send_buf: Vec<u8>,
     events: VecDeque<Event>,
     next_request: u64,
-    /// Connection attempts since the last stable connection.
+    /// Connection attempts since `connect` (1 is the first; more are reconnects).
     attempt: u32,
+    /// Attempts since the last connection that stayed up: drives the backoff.
+    failures: u32,
     /// Whether the user has ended the session.
     ended: bool,
     /// The enhanced authentication method, if any.
     authenticator: Option<Box<dyn Authenticator>>,
+    /// Session Expiry Interval in force: ours, as the server's CONNACK or our DISCONNECT
+    /// last changed it.
+    session_expiry: u32,
 }
 
 impl Session {
@@ -168,6 +173,7 @@ impl Session {
         handshake::validate_options(&options)?;
         let mut rng = Rng::new(seed);
         let client_id = handshake::initial_client_id(&options.client_id, &mut rng);
+        let session_expiry = options.properties.session_expiry_interval.unwrap_or(0);
         Ok(Self {
             outgoing: Outgoing::new(options.queue_limits),
             options,
@@ -184,8 +190,10 @@ impl Session {
             events: VecDeque::new(),
             next_request: 1,
             attempt: 0,
+            failures: 0,
             ended: false,
             authenticator: None,
+            session_expiry,
         })
     }
 
@@ -230,7 +238,11 @@ impl Session {
 
     /// Whether the session waits to reconnect or is reconnecting.
     pub fn is_reconnecting(&self) -> bool {
-        self.attempt > 1 && !self.is_connected() && self.state != State::Idle
+        match self.state {
+            State::Backoff { .. } => true,
+            State::Opening { .. } | State::Handshake { .. } => self.attempt > 1,
+            State::Connected | State::Idle => false,
+        }
     }
 
     /// The limits of the current connection, once connected.
@@ -261,6 +273,7 @@ impl Session {
         self.ended = false;
         if matches!(self.state, State::Idle | State::Backoff { .. }) {
             self.attempt = 0;
+            self.failures = 0;
             self.start_attempt(now);
         }
     }
@@ -274,6 +287,7 @@ impl Session {
         properties: DisconnectProperties,
     ) -> Result<(), UsageError> {
         handshake::validate_disconnect(&self.options, reason, &properties)?;
+        let properties_expiry = properties.session_expiry_interval;
         if self.ended && self.state == State::Idle {
             return Ok(());
         }
@@ -292,26 +306,26 @@ impl Session {
         }
         let was_active = self.state != State::Idle;
         self.state = State::Idle;
-        self.ended = true;
         if was_active {
             self.events.push_back(Event::Closed {
                 reason: CloseReason::ClientDisconnected,
                 reconnect_at: None,
             });
         }
-        if !self.session_outlives_connection() {
-            self.outgoing.fail_all(&mut self.events, PublishError::SessionEnded);
-            self.incoming_qos2.clear();
+        if let Some(expiry) = properties_expiry {
+            self.session_expiry = expiry;
         }
-        self.events.push_back(Event::Ended);
+        if !self.ended {
+            self.end_session();
+        }
         Ok(())
     }
 
     /// Whether the server keeps our session after the connection closes: Clean Start false
     /// with a non-zero Session Expiry Interval (5.0), or Clean Session false (3.x).
-    fn session_outlives_connection(&self) -> bool {
+    pub(crate) fn session_outlives_connection(&self) -> bool {
         if self.version().is_v5() {
-            self.options.properties.session_expiry_interval.unwrap_or(0) > 0
+            self.session_expiry > 0
         } else {
             !self.options.clean_start
         }

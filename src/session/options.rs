@@ -87,8 +87,8 @@ pub struct Options {
     pub will: Option<Will>,
     /// MQTT 5 CONNECT properties (session expiry, receive maximum, ...).
     pub properties: ConnectProperties,
-    /// How long to wait for CONNACK after the transport opened (MQTT.js `connectTimeout`).
-    /// Default 30 s.
+    /// How long an attempt may take, from opening the transport to CONNACK (MQTT.js
+    /// `connectTimeout`). Default 30 s.
     pub connect_timeout: Duration,
     /// How long to wait for PINGRESP before the connection counts as dead. Default: the keep
     /// alive interval.

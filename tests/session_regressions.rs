@@ -1,6 +1,5 @@
-//! Findings of a review of the session against the MQTT 5.0 / 3.1.1 client rules, each shown
-//! as a failing test against the scripted peer. All are ignored so CI stays green; run them
-//! with `cargo test --test review_findings -- --ignored`.
+//! Regression tests from a review of the session against the MQTT 5.0 / 3.1.1 client rules:
+//! each scenario failed before its fix, against the scripted peer with a virtual clock.
 
 mod peer;
 
@@ -319,7 +318,6 @@ fn an_unresendable_inflight_message_is_reported() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-#[ignore = "review finding: when the reconnect policy gives up (Ended), queued and in-flight messages are never failed with PublishError::SessionEnded"]
 fn giving_up_fails_the_messages_it_will_never_deliver() {
     let mut options = Options::default();
     options.reconnect.enabled = false;
@@ -339,7 +337,6 @@ fn giving_up_fails_the_messages_it_will_never_deliver() {
 }
 
 #[test]
-#[ignore = "review finding: disconnect() after the policy already ended the session emits Event::Ended a second time"]
 fn ended_is_emitted_once() {
     let mut options = Options::default();
     options.reconnect.enabled = false;
@@ -352,7 +349,6 @@ fn ended_is_emitted_once() {
 }
 
 #[test]
-#[ignore = "review finding: bytes written for a connection that died (send_buf) are emitted before the next Open, i.e. ahead of CONNECT [MQTT-3.1.0-1]"]
 fn bytes_for_a_dead_connection_are_not_carried_to_the_next() {
     let mut pair = Pair::with_version(ProtocolVersion::V5).connected();
     pair.receive(Packet::Publish(Publish {
@@ -368,7 +364,6 @@ fn bytes_for_a_dead_connection_are_not_carried_to_the_next() {
 }
 
 #[test]
-#[ignore = "review finding: is_reconnecting() is false during the backoff after a lost connection (attempt <= 1)"]
 fn is_reconnecting_while_waiting_to_reconnect() {
     let mut pair = Pair::with_version(ProtocolVersion::V5).connected();
     pair.drop_transport();
@@ -381,7 +376,6 @@ fn is_reconnecting_while_waiting_to_reconnect() {
 }
 
 #[test]
-#[ignore = "review finding: after a stable connection the attempt counter is reset to 0, so the reconnect is reported as Connecting { attempt: 1 } (\"first attempt\"); the wasm driver then emits no 'reconnect'"]
 fn a_reconnect_after_a_stable_connection_is_reported_as_a_reconnect() {
     let mut pair = Pair::with_version(ProtocolVersion::V5).connected();
     // Up longer than stable_after (10 s), shorter than keep alive (60 s).
@@ -398,7 +392,6 @@ fn a_reconnect_after_a_stable_connection_is_reported_as_a_reconnect() {
 }
 
 #[test]
-#[ignore = "review finding: Request Problem Information = 0 is not enforced: a Reason String on PUBACK must be a Protocol Error (MQTT 5.0 3.1.2.11.7)"]
 fn reason_string_after_request_problem_information_0_is_a_protocol_error() {
     let mut options = Options::default();
     options.properties.request_problem_information = Some(false);
