@@ -44,8 +44,9 @@ pub(crate) fn validate_options(options: &Options) -> Result<(), UsageError> {
     }
     if options.reconnect.min_delay > options.reconnect.max_delay {
         return Err(UsageError::InvalidOptions(format!(
-            "reconnect min delay {:?} is above the max delay {:?}",
-            options.reconnect.min_delay, options.reconnect.max_delay
+            "reconnect min delay {} ms is above the max delay {} ms",
+            options.reconnect.min_delay.as_millis(),
+            options.reconnect.max_delay.as_millis()
         )));
     }
     Ok(())

@@ -42,7 +42,9 @@ pub(crate) fn int_field(
     match v.as_f64() {
         Some(n) if n.fract() == 0.0 && (min..=max).contains(&n) => Ok(Some(n)),
         _ => Err(usage(&format!(
-            "{key} must be a whole number from {min} to {max}, got {}",
+            "{key} must be a whole number from {} to {}, got {}",
+            min as i64,
+            max as i64,
             describe(&v)
         ))),
     }
@@ -70,7 +72,12 @@ pub(crate) fn describe(v: &JsValue) -> String {
         return format!("the string {preview:?}");
     }
     if let Some(n) = v.as_f64() {
-        return format!("{n}");
+        // JS formats the number: Rust's float formatting would cost 20 KB of wasm.
+        return js_sys::Number::from(n)
+            .to_string_with_radix(10)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
     }
     if let Some(b) = v.as_bool() {
         return format!("{b}");

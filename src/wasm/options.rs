@@ -150,7 +150,10 @@ fn parse_reconnect(js: &JsValue, o: &mut Options) -> Result<(), JsValue> {
     let max =
         int_field(js, "reconnectMaxPeriod", 0.0, 86_400_000.0)?.unwrap_or(period.max(30_000.0));
     if max < period {
-        return Err(usage(&format!("reconnectMaxPeriod {max} is below reconnectPeriod {period}")));
+        return Err(usage(&format!(
+            "reconnectMaxPeriod {} is below reconnectPeriod {}",
+            max as u64, period as u64
+        )));
     }
     o.reconnect = Reconnect {
         enabled: period > 0.0,
