@@ -1,8 +1,12 @@
 //! What the browser provides: the clock, randomness and timers, bound on `globalThis` so the
 //! same code runs in a page and in a Worker.
 
-use js_sys::Function;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
+use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker};
 
 use crate::session::Instant;
 
@@ -39,27 +43,146 @@ pub(crate) fn random_seed() -> u64 {
     bytes.iter().fold(0u64, |acc, &b| acc << 8 | u64::from(b))
 }
 
+/// The timer worker's whole program. Timers in a dedicated Worker are not throttled like
+/// main-thread timers in a hidden tab (Chrome: once a minute after five minutes), which would
+/// kill keep-alive.
+const WORKER_SCRIPT: &str = "const t=new Map();onmessage=e=>{const d=e.data;\
+if(d.cancel!==undefined){clearTimeout(t.get(d.cancel));t.delete(d.cancel);return}\
+t.set(d.id,setTimeout(()=>{t.delete(d.id);postMessage(d.id)},d.ms))}";
+
+type Callback = Box<dyn FnMut()>;
+
+/// Timers run by one dedicated Worker, shared by every client of the page.
+struct WorkerTimers {
+    worker: Worker,
+    callbacks: HashMap<u32, Callback>,
+    next_id: u32,
+    /// The worker failed after it was created (a CSP refusal arrives as an error event, not
+    /// as an exception): timers fall back to the main thread.
+    dead: bool,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+thread_local! {
+    /// `None` inside: the Worker could not start (for example a CSP forbidding `blob:`
+    /// workers); main-thread timers are used instead.
+    static WORKER: RefCell<Option<Option<WorkerTimers>>> = const { RefCell::new(None) };
+}
+
+fn start_worker() -> Option<WorkerTimers> {
+    let parts = Array::of1(&JsValue::from_str(WORKER_SCRIPT));
+    let options = BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = Url::create_object_url_with_blob(&blob).ok()?;
+    let worker = Worker::new(&url).ok();
+    let _ = Url::revoke_object_url(&url);
+    let worker = worker?;
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
+        let Some(id) = e.data().as_f64() else { return };
+        // Take the callback out before calling it: it may arm a new timer.
+        let callback = WORKER.with(|w| {
+            w.borrow_mut()
+                .as_mut()
+                .and_then(|w| w.as_mut())
+                .and_then(|w| w.callbacks.remove(&(id as u32)))
+        });
+        if let Some(mut f) = callback {
+            f();
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_| {
+        // Every timer armed in the dead worker fires now; its owner sees its deadline has not
+        // passed and re-arms it, on the main thread this time.
+        let pending: Vec<Callback> = WORKER.with(|w| match w.borrow_mut().as_mut() {
+            Some(Some(timers)) => {
+                timers.dead = true;
+                timers.callbacks.drain().map(|(_, f)| f).collect()
+            }
+            _ => Vec::new(),
+        });
+        for mut f in pending {
+            f();
+        }
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Some(WorkerTimers {
+        worker,
+        callbacks: HashMap::new(),
+        next_id: 0,
+        dead: false,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+/// Arms `f` in the worker; gives `f` back when there is no worker.
+fn worker_timer(ms: f64, f: Callback) -> Result<u32, Callback> {
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        let timers = w.get_or_insert_with(start_worker);
+        let Some(timers) = timers.as_mut().filter(|t| !t.dead) else { return Err(f) };
+        timers.next_id = timers.next_id.wrapping_add(1);
+        let id = timers.next_id;
+        let message = Object::new();
+        let _ = Reflect::set(&message, &"id".into(), &id.into());
+        let _ = Reflect::set(&message, &"ms".into(), &ms.into());
+        if timers.worker.post_message(&message).is_err() {
+            return Err(f);
+        }
+        timers.callbacks.insert(id, f);
+        Ok(id)
+    })
+}
+
+fn cancel_worker_timer(id: u32) {
+    WORKER.with(|w| {
+        if let Some(Some(timers)) = w.borrow_mut().as_mut() {
+            timers.callbacks.remove(&id);
+            let message = Object::new();
+            let _ = Reflect::set(&message, &"cancel".into(), &id.into());
+            let _ = timers.worker.post_message(&message);
+        }
+    });
+}
+
+enum TimerHandle {
+    Worker(u32),
+    Main { id: JsValue, _callback: Closure<dyn FnMut()> },
+}
+
 /// A one-shot timer that owns its callback and cancels itself when dropped, so replacing or
-/// dropping it never leaks a closure or fires a stale deadline.
+/// dropping it never leaks a closure or fires a stale deadline. Runs in the timer Worker when
+/// there is one, on the main thread otherwise.
 pub(crate) struct Timer {
-    id: JsValue,
+    handle: TimerHandle,
     pub(crate) deadline: Instant,
-    _callback: Closure<dyn FnMut()>,
 }
 
 impl Timer {
     /// Calls `f` once at `deadline` (or as soon as possible if it has passed).
     pub(crate) fn at(deadline: Instant, f: impl FnMut() + 'static) -> Self {
-        let callback = Closure::<dyn FnMut()>::new(f);
         let delay = deadline.as_millis().saturating_sub(now().as_millis()) as f64;
-        let id = set_timeout(callback.as_ref().unchecked_ref(), delay);
-        Self { id, deadline, _callback: callback }
+        let handle = match worker_timer(delay, Box::new(f)) {
+            Ok(id) => TimerHandle::Worker(id),
+            Err(f) => {
+                let callback = Closure::<dyn FnMut()>::new(f);
+                let id = set_timeout(callback.as_ref().unchecked_ref(), delay);
+                TimerHandle::Main { id, _callback: callback }
+            }
+        };
+        Self { handle, deadline }
     }
 }
 
 impl Drop for Timer {
     fn drop(&mut self) {
-        clear_timeout(&self.id);
+        match &self.handle {
+            TimerHandle::Worker(id) => cancel_worker_timer(*id),
+            TimerHandle::Main { id, .. } => clear_timeout(id),
+        }
     }
 }
 

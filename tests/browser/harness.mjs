@@ -86,3 +86,11 @@ export async function openPage(browser, origin) {
   page.errors = errors;
   return page;
 }
+
+/** The test page under a CSP that forbids workers: timers must fall back to the main thread. */
+export async function openPageWithoutWorkers(browser, origin) {
+  const page = await browser.newPage();
+  await page.goto(`${origin}/tests/browser/page-no-workers.html`);
+  await page.waitForFunction(() => window.wasmqttReady === true, null, { timeout: 10000 });
+  return page;
+}
