@@ -9,7 +9,7 @@ use super::convert::{
     bool_field, bytes, describe, field, int_field, publish_properties, qos_field, topic_name,
     user_properties,
 };
-use super::driver::{emit, pump, Completion, Listener, Pending, Shared};
+use super::driver::{emit, pump, Completion, Handler, Listener, Pending, Shared};
 use super::error::{self, usage};
 use super::{host, options};
 use crate::codec::{
@@ -171,9 +171,48 @@ impl MqttClient {
         topics: JsValue,
         options: JsValue,
     ) -> Result<(u64, Vec<(String, SubscriptionOptions)>), JsValue> {
-        let (subs, properties) = subscriptions(&topics, &options)?;
+        let (subs, mut properties) = subscriptions(&topics, &options)?;
+        let handler: Option<Function> = match field(&options, "handler") {
+            Some(h) => Some(h.dyn_into().map_err(|h| {
+                usage(&format!("handler must be a function, got {}", describe(&h)))
+            })?),
+            None => None,
+        };
+        if handler.is_some() {
+            // Identify the subscription so that overlapping ones reach only their own handler,
+            // where the server supports identifiers; otherwise filters are matched locally.
+            let ids_available = {
+                let core = self.shared.core.borrow();
+                core.session.version().is_v5()
+                    && core
+                        .session
+                        .server_limits()
+                        .is_some_and(|l| l.subscription_identifiers_available)
+            };
+            if properties.subscription_identifier.is_none() && ids_available {
+                let next = self
+                    .shared
+                    .handlers
+                    .borrow()
+                    .iter()
+                    .filter_map(|h| h.subscription_id)
+                    .max()
+                    .unwrap_or(0)
+                    + 1;
+                properties.subscription_identifier = SubscriptionId::new(next).ok();
+            }
+        }
+        let subscription_id = properties.subscription_identifier.map(|i| i.get());
         let names = subs.iter().map(|s| (s.filter.to_string(), s.options)).collect();
+        let filters: Vec<TopicFilter> = subs.iter().map(|s| s.filter.clone()).collect();
         let id = self.shared.core.borrow_mut().session.subscribe(host::now(), subs, properties);
+        if let (Ok(_), Some(f)) = (&id, handler) {
+            let mut handlers = self.shared.handlers.borrow_mut();
+            for filter in filters {
+                handlers.retain(|h| h.filter != filter);
+                handlers.push(Handler { filter, subscription_id, f: f.clone() });
+            }
+        }
         id.map(|id| (id.0, names)).map_err(|e| error::from_usage(&e))
     }
 
@@ -194,6 +233,7 @@ impl MqttClient {
             .collect::<Result<Vec<_>, _>>()?;
         let props = field(&options, "properties").unwrap_or(JsValue::UNDEFINED);
         let properties = UnsubscribeProperties { user_properties: user_properties(&props)? };
+        self.shared.handlers.borrow_mut().retain(|h| !filters.contains(&h.filter));
         let id =
             self.shared.core.borrow_mut().session.unsubscribe(host::now(), filters, properties);
         id.map(|id| id.0).map_err(|e| error::from_usage(&e))

@@ -44,6 +44,15 @@ pub(crate) enum Pending {
     Unsubscribe(Completion),
 }
 
+/// A per-subscription `handler`: called for the messages this subscription caused, found by
+/// its subscription identifier when the message carries identifiers, else by matching the
+/// filter (shared-subscription prefix stripped).
+pub(crate) struct Handler {
+    pub(crate) filter: crate::topic::TopicFilter,
+    pub(crate) subscription_id: Option<u32>,
+    pub(crate) f: Function,
+}
+
 pub(crate) struct Listener {
     pub(crate) event: String,
     pub(crate) f: Function,
@@ -64,6 +73,7 @@ pub(crate) struct Shared {
     socket: RefCell<Option<WsSocket>>,
     timer: RefCell<Option<Timer>>,
     pub(crate) listeners: RefCell<Vec<Listener>>,
+    pub(crate) handlers: RefCell<Vec<Handler>>,
     pub(crate) url: String,
     pub(crate) options: JsValue,
     subprotocol: &'static str,
@@ -86,6 +96,7 @@ impl Shared {
             socket: RefCell::new(None),
             timer: RefCell::new(None),
             listeners: RefCell::new(Vec::new()),
+            handlers: RefCell::new(Vec::new()),
             url,
             options,
             subprotocol,
@@ -219,8 +230,13 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
             }
         }
         Event::Message(m) => {
-            let packet = message_packet(&m);
-            emit(shared, "message", &[JsValue::from_str(&m.topic), uint8(&m.payload), packet]);
+            let args = [JsValue::from_str(&m.topic), uint8(&m.payload), message_packet(&m)];
+            emit(shared, "message", &args);
+            let handlers = matching_handlers(shared, &m);
+            let args: Array = args.iter().collect();
+            for f in handlers {
+                let _ = f.apply(&JsValue::NULL, &args);
+            }
         }
         Event::Published { id, result } => {
             if let Some(Pending::Publish(done)) = shared.core.borrow_mut().pending.remove(&id.0) {
@@ -284,6 +300,20 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
         Event::PacketSent(p) => emit(shared, "packetsend", &[packet_summary(&p)]),
         Event::PacketReceived(p) => emit(shared, "packetreceive", &[packet_summary(&p)]),
     }
+}
+
+fn matching_handlers(shared: &Shared, m: &crate::session::Message) -> Vec<Function> {
+    let ids: Vec<u32> = m.properties.subscription_identifiers.iter().map(|i| i.get()).collect();
+    shared
+        .handlers
+        .borrow()
+        .iter()
+        .filter(|h| match h.subscription_id {
+            Some(id) if !ids.is_empty() => ids.contains(&id),
+            _ => h.filter.matches(&m.topic),
+        })
+        .map(|h| h.f.clone())
+        .collect()
 }
 
 /// `close`, `offline`, and `disconnect` / `error` where they apply; a pending `connectAsync`

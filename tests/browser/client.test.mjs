@@ -127,3 +127,27 @@ test('MQTT 5 properties round trip with MQTT.js names', async () => {
   assert.equal(got.payloadFormatIndicator, true);
   assert.equal(got.subscriptionIdentifier, 7);
 });
+
+test('per-subscription handlers: overlapping subscriptions reach only their own handler', async () => {
+  const got = await page.evaluate(async (url) => {
+    const out = { temp: [], all: [], v3: [] };
+    const client = await wasmqtt.connectAsync(url, { protocolVersion: 5 });
+    await client.subscribeAsync('home/+/temp', { qos: 1, handler: (topic) => out.temp.push(topic) });
+    await client.subscribeAsync('home/#', { qos: 1, handler: (topic) => out.all.push(topic) });
+    await client.publishAsync('home/kitchen/temp', '21', { qos: 1 });
+    await client.publishAsync('home/kitchen/light', 'on', { qos: 1 });
+    while (out.all.length < 2 || out.temp.length < 1) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    await client.endAsync();
+    // MQTT 3.1.1 has no subscription identifiers: filters are matched locally.
+    const v3 = await wasmqtt.connectAsync(url, { protocolVersion: 4 });
+    await v3.subscribeAsync('v3/+', { qos: 0, handler: (topic) => out.v3.push(topic) });
+    await v3.publishAsync('v3/a', 'x', { qos: 1 });
+    while (out.v3.length < 1) await new Promise((r) => setTimeout(r, 5));
+    await v3.endAsync();
+    return out;
+  }, broker.url);
+  assert.deepEqual(got.temp, ['home/kitchen/temp']);
+  assert.deepEqual(got.all, ['home/kitchen/temp', 'home/kitchen/light']);
+  assert.deepEqual(got.v3, ['v3/a']);
+});
