@@ -9,16 +9,16 @@ use super::convert::{
     bool_field, bytes, describe, field, int_field, publish_properties, qos_field, topic_name,
     user_properties,
 };
-use super::driver::{emit, pump, Completion, Handler, Listener, Pending, Shared};
+use super::driver::{emit, pump, Completion, Handler, Listener, Pending, Shared, Waiting};
 use super::error::{self, usage};
 use super::{host, options};
 use crate::codec::{
-    ReasonCode, RetainHandling, SubscribeProperties, Subscription, SubscriptionId,
+    BinaryData, QoS, ReasonCode, RetainHandling, SubscribeProperties, Subscription, SubscriptionId,
     SubscriptionOptions, UnsubscribeProperties,
 };
 use crate::scram::ScramSha256;
 use crate::session::{PublishRequest, Session};
-use crate::topic::TopicFilter;
+use crate::topic::{TopicFilter, TopicName};
 
 /// An MQTT client, as `mqtt.connect()` returns in MQTT.js.
 #[wasm_bindgen]
@@ -138,6 +138,22 @@ fn subscriptions(
     Ok((subs, properties))
 }
 
+/// A publish from MQTT.js-style `publish(topic, message, options)` arguments.
+fn publish_request(
+    topic: &JsValue,
+    message: &JsValue,
+    options: &JsValue,
+) -> Result<PublishRequest, JsValue> {
+    let props = field(options, "properties").unwrap_or(JsValue::UNDEFINED);
+    Ok(PublishRequest {
+        topic: topic_name(topic, "topic")?,
+        payload: bytes(message, "message")?,
+        qos: qos_field(options, "qos")?.unwrap_or_default(),
+        retain: bool_field(options, "retain")?.unwrap_or(false),
+        properties: publish_properties(&props)?,
+    })
+}
+
 /// `{topic: qos}` shorthand.
 struct Obj1;
 
@@ -154,16 +170,60 @@ impl MqttClient {
         message: JsValue,
         options: JsValue,
     ) -> Result<u64, JsValue> {
-        let props = field(&options, "properties").unwrap_or(JsValue::UNDEFINED);
-        let request = PublishRequest {
-            topic: topic_name(&topic, "topic")?,
-            payload: bytes(&message, "message")?,
-            qos: qos_field(&options, "qos")?.unwrap_or_default(),
-            retain: bool_field(&options, "retain")?.unwrap_or(false),
-            properties: publish_properties(&props)?,
-        };
+        let request = publish_request(&topic, &message, &options)?;
         let id = self.shared.core.borrow_mut().session.publish(host::now(), request);
         id.map(|id| id.0).map_err(|e| error::from_usage(&e))
+    }
+
+    /// The request/response pattern (MQTT 5): publishes with a response topic and fresh
+    /// correlation data, subscribes to the response topic once, and resolves with the first
+    /// message that carries the same correlation data.
+    fn start_request(
+        &self,
+        topic: JsValue,
+        payload: JsValue,
+        options: JsValue,
+    ) -> Result<(Vec<u8>, u32, PublishRequest), JsValue> {
+        let mut request = publish_request(&topic, &payload, &options)?;
+        let (version, client_id) = {
+            let core = self.shared.core.borrow();
+            (core.session.version(), core.session.client_id().to_owned())
+        };
+        if !version.is_v5() {
+            return Err(usage("request() needs MQTT 5.0 (response topic and correlation data)"));
+        }
+        let timeout = int_field(&options, "timeout", 1.0, 86_400_000.0)?.unwrap_or(30_000.0) as u32;
+        let reply_topic = match request.properties.response_topic.clone() {
+            Some(t) => t,
+            None => {
+                let base = self
+                    .shared
+                    .response_information
+                    .borrow()
+                    .clone()
+                    .unwrap_or_else(|| "wasmqtt/responses".into());
+                TopicName::new(format!("{}/{client_id}", base.trim_end_matches('/')))
+                    .map_err(|e| usage(&e.to_string()))?
+            }
+        };
+        if self.shared.reply_topics.borrow_mut().insert(reply_topic.to_string()) {
+            let sub = Subscription {
+                filter: TopicFilter::new(reply_topic.as_str())
+                    .map_err(|e| usage(&e.to_string()))?,
+                options: SubscriptionOptions { qos: QoS::AtLeastOnce, ..Default::default() },
+            };
+            let subscribed = self.shared.core.borrow_mut().session.subscribe(
+                host::now(),
+                vec![sub],
+                Default::default(),
+            );
+            subscribed.map_err(|e| error::from_usage(&e))?;
+        }
+        let correlation = host::random_bytes(16);
+        request.properties.response_topic = Some(reply_topic);
+        request.properties.correlation_data =
+            Some(BinaryData::new(correlation.clone()).map_err(|e| usage(&e.to_string()))?);
+        Ok((correlation, timeout, request))
     }
 
     fn do_subscribe(
@@ -347,6 +407,43 @@ impl MqttClient {
             }),
             Err(e) => Promise::reject(&e),
         }
+    }
+
+    /// Sends a request and resolves with the response `{topic, payload, packet}` (MQTT 5):
+    /// `options` are publish options plus `timeout` (ms, default 30 000) and an optional
+    /// `properties.responseTopic`. Rejects with `MqttTimeoutError` when no response comes.
+    pub fn request(&self, topic: JsValue, payload: JsValue, options: JsValue) -> Promise {
+        let (correlation, timeout, request) = match self.start_request(topic, payload, options) {
+            Ok(r) => r,
+            Err(e) => return Promise::reject(&e),
+        };
+        let shared = self.shared.clone();
+        promise(move |c| {
+            let Some((resolve, reject)) = c.promise else { return };
+            let weak = Rc::downgrade(&shared);
+            let key = correlation.clone();
+            let timer = host::Timer::at(
+                host::now().after(std::time::Duration::from_millis(u64::from(timeout))),
+                move || {
+                    let Some(shared) = weak.upgrade() else { return };
+                    let waiting = shared.requests.borrow_mut().remove(&key);
+                    if let Some(w) = waiting {
+                        let err = error::timeout(&format!("no response within {timeout} ms"));
+                        let _ = w.reject.call1(&JsValue::NULL, &err);
+                    }
+                },
+            );
+            shared.requests.borrow_mut().insert(
+                correlation.clone(),
+                Waiting { resolve, reject: reject.clone(), _timer: timer },
+            );
+            let published = shared.core.borrow_mut().session.publish(host::now(), request);
+            if let Err(e) = published {
+                shared.requests.borrow_mut().remove(&correlation);
+                let _ = reject.call1(&JsValue::NULL, &error::from_usage(&e));
+            }
+            pump(&shared);
+        })
     }
 
     /// Subscribes: `topic` is a string, an array, or `{topic: {qos, nl, rap, rh}}`;

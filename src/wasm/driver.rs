@@ -44,6 +44,13 @@ pub(crate) enum Pending {
     Unsubscribe(Completion),
 }
 
+/// A `request()` waiting for its response.
+pub(crate) struct Waiting {
+    pub(crate) resolve: Function,
+    pub(crate) reject: Function,
+    pub(crate) _timer: Timer,
+}
+
 /// A per-subscription `handler`: called for the messages this subscription caused, found by
 /// its subscription identifier when the message carries identifiers, else by matching the
 /// filter (shared-subscription prefix stripped).
@@ -74,6 +81,12 @@ pub(crate) struct Shared {
     timer: RefCell<Option<Timer>>,
     pub(crate) listeners: RefCell<Vec<Listener>>,
     pub(crate) handlers: RefCell<Vec<Handler>>,
+    /// `request()`s waiting, by correlation data.
+    pub(crate) requests: RefCell<HashMap<Vec<u8>, Waiting>>,
+    /// Response topics `request()` has subscribed to.
+    pub(crate) reply_topics: RefCell<std::collections::HashSet<String>>,
+    /// The Response Information of the last CONNACK: the base of response topics.
+    pub(crate) response_information: RefCell<Option<String>>,
     pub(crate) url: String,
     pub(crate) options: JsValue,
     subprotocol: &'static str,
@@ -97,6 +110,9 @@ impl Shared {
             timer: RefCell::new(None),
             listeners: RefCell::new(Vec::new()),
             handlers: RefCell::new(Vec::new()),
+            requests: RefCell::new(HashMap::new()),
+            reply_topics: RefCell::new(std::collections::HashSet::new()),
+            response_information: RefCell::new(None),
             url,
             options,
             subprotocol,
@@ -222,6 +238,8 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
         Event::Connecting { attempt } if attempt > 1 => emit(shared, "reconnect", &[]),
         Event::Connecting { .. } => {}
         Event::Connected(c) => {
+            let info = c.connack.properties.response_information.as_ref().map(|s| s.to_string());
+            *shared.response_information.borrow_mut() = info;
             let connack = connack_packet(&c.connack, v5);
             let waiter = shared.core.borrow_mut().connect_waiter.take();
             emit(shared, "connect", &[connack]);
@@ -232,6 +250,7 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
         Event::Message(m) => {
             let args = [JsValue::from_str(&m.topic), uint8(&m.payload), message_packet(&m)];
             emit(shared, "message", &args);
+            answer_request(shared, &m, &args);
             let handlers = matching_handlers(shared, &m);
             let args: Array = args.iter().collect();
             for f in handlers {
@@ -299,6 +318,20 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
         }
         Event::PacketSent(p) => emit(shared, "packetsend", &[packet_summary(&p)]),
         Event::PacketReceived(p) => emit(shared, "packetreceive", &[packet_summary(&p)]),
+    }
+}
+
+/// Resolves the `request()` whose correlation data `m` carries.
+fn answer_request(shared: &Shared, m: &crate::session::Message, args: &[JsValue; 3]) {
+    let Some(correlation) = &m.properties.correlation_data else { return };
+    let waiting = shared.requests.borrow_mut().remove(correlation.as_slice());
+    if let Some(w) = waiting {
+        let response = Obj::new()
+            .set("topic", args[0].clone())
+            .set("payload", args[1].clone())
+            .set("packet", args[2].clone())
+            .build();
+        let _ = w.resolve.call1(&JsValue::NULL, &response);
     }
 }
 

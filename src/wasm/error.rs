@@ -73,3 +73,8 @@ pub(crate) fn subscription_lost(filter: &str, reason: ReasonCode) -> JsValue {
         Some(reason),
     )
 }
+
+/// A request that got no response in time.
+pub(crate) fn timeout(message: &str) -> JsValue {
+    make("MqttTimeoutError", message, None)
+}

@@ -151,3 +151,33 @@ test('per-subscription handlers: overlapping subscriptions reach only their own 
   assert.deepEqual(got.all, ['home/kitchen/temp', 'home/kitchen/light']);
   assert.deepEqual(got.v3, ['v3/a']);
 });
+
+test('request() resolves with the correlated response, and times out with a typed error', async () => {
+  const got = await page.evaluate(async (url) => {
+    const responder = await wasmqtt.connectAsync(url, { protocolVersion: 5 });
+    await responder.subscribeAsync('svc/echo', { qos: 1 });
+    responder.on('message', (topic, payload, packet) => {
+      const { responseTopic, correlationData } = packet.properties;
+      responder.publish(responseTopic, `pong:${new TextDecoder().decode(payload)}`, { qos: 1, properties: { correlationData } });
+    });
+    const requester = await wasmqtt.connectAsync(url, { protocolVersion: 5, properties: { requestResponseInformation: true } });
+    const [a, b] = await Promise.all([
+      requester.request('svc/echo', 'one', { qos: 1 }),
+      requester.request('svc/echo', 'two', { qos: 1 }),
+    ]);
+    let timeout;
+    try {
+      await requester.request('svc/nobody', 'hello?', { timeout: 300 });
+    } catch (e) {
+      timeout = { name: e.name, message: e.message };
+    }
+    await requester.endAsync();
+    await responder.endAsync();
+    const text = (r) => new TextDecoder().decode(r.payload);
+    return { a: text(a), b: text(b), topic: a.topic, timeout };
+  }, broker.url);
+  assert.equal(got.a, 'pong:one');
+  assert.equal(got.b, 'pong:two');
+  assert.match(got.topic, /\/wasmqtt_[0-9a-f]{8}$/);
+  assert.deepEqual(got.timeout, { name: 'MqttTimeoutError', message: 'no response within 300 ms' });
+});
