@@ -53,8 +53,11 @@ fn start(url: String, options: JsValue) -> Result<MqttClient, JsValue> {
 
 /// Connects to `url` (`ws://` or `wss://`) in the background, like MQTT.js's `connect`.
 #[wasm_bindgen]
-pub fn connect(url: String, options: JsValue) -> Result<MqttClient, JsValue> {
-    let client = start(url, options)?;
+pub fn connect(
+    url: String,
+    #[wasm_bindgen(unchecked_param_type = "IClientOptions")] options: Option<JsValue>,
+) -> Result<MqttClient, JsValue> {
+    let client = start(url, options.unwrap_or(JsValue::UNDEFINED))?;
     client.shared.core.borrow_mut().session.connect(host::now());
     pump(&client.shared);
     Ok(client)
@@ -62,9 +65,12 @@ pub fn connect(url: String, options: JsValue) -> Result<MqttClient, JsValue> {
 
 /// Connects and resolves with the client on CONNACK; rejects with a typed error on refusal or
 /// failure (and stops trying), like MQTT.js's `connectAsync`.
-#[wasm_bindgen(js_name = connectAsync)]
-pub fn connect_async(url: String, options: JsValue) -> Promise {
-    let client = match start(url, options) {
+#[wasm_bindgen(js_name = connectAsync, unchecked_return_type = "Promise<MqttClient>")]
+pub fn connect_async(
+    url: String,
+    #[wasm_bindgen(unchecked_param_type = "IClientOptions")] options: Option<JsValue>,
+) -> Promise {
+    let client = match start(url, options.unwrap_or(JsValue::UNDEFINED)) {
         Ok(c) => c,
         Err(e) => return Promise::reject(&e),
     };
@@ -380,12 +386,20 @@ impl MqttClient {
     /// Publishes; `callback(err)` when QoS 0 is written, QoS 1 acknowledged, QoS 2 completed.
     pub fn publish(
         &self,
-        topic: JsValue,
-        message: JsValue,
-        options: JsValue,
-        callback: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] topic: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] message: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "IClientPublishOptions | ((error?: MqttError) => void)"
+        )]
+        options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "(error?: MqttError) => void")] callback: Option<
+            JsValue,
+        >,
     ) -> Result<MqttClient, JsValue> {
-        let (options, callback) = split_args(options, callback);
+        let (options, callback) = split_args(
+            options.unwrap_or(JsValue::UNDEFINED),
+            callback.unwrap_or(JsValue::UNDEFINED),
+        );
         let completion = Completion { callback, promise: None };
         match self.do_publish(topic, message, options) {
             Ok(id) => {
@@ -398,9 +412,14 @@ impl MqttClient {
     }
 
     /// Publishes; resolves on completion, rejects with a typed error.
-    #[wasm_bindgen(js_name = publishAsync)]
-    pub fn publish_async(&self, topic: JsValue, message: JsValue, options: JsValue) -> Promise {
-        match self.do_publish(topic, message, options) {
+    #[wasm_bindgen(js_name = publishAsync, unchecked_return_type = "Promise<{ cmd: string; reasonCode: number }>")]
+    pub fn publish_async(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] topic: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] message: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IClientPublishOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        match self.do_publish(topic, message, options.unwrap_or(JsValue::UNDEFINED)) {
             Ok(id) => promise(|c| {
                 self.shared.core.borrow_mut().pending.insert(id, Pending::Publish(c));
                 pump(&self.shared);
@@ -412,7 +431,14 @@ impl MqttClient {
     /// Sends a request and resolves with the response `{topic, payload, packet}` (MQTT 5):
     /// `options` are publish options plus `timeout` (ms, default 30 000) and an optional
     /// `properties.responseTopic`. Rejects with `MqttTimeoutError` when no response comes.
-    pub fn request(&self, topic: JsValue, payload: JsValue, options: JsValue) -> Promise {
+    #[wasm_bindgen(unchecked_return_type = "Promise<IResponse>")]
+    pub fn request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] topic: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] payload: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IClientRequestOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         let (correlation, timeout, request) = match self.start_request(topic, payload, options) {
             Ok(r) => r,
             Err(e) => return Promise::reject(&e),
@@ -451,11 +477,23 @@ impl MqttClient {
     /// reason code on failure).
     pub fn subscribe(
         &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "string | string[] | { [topic: string]: IClientSubscribeOptions | QoS }"
+        )]
         topic: JsValue,
-        options: JsValue,
-        callback: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "IClientSubscribeOptions | ((error: MqttError | null, granted?: ISubscriptionGrant[]) => void)"
+        )]
+        options: Option<JsValue>,
+        #[wasm_bindgen(
+            unchecked_param_type = "(error: MqttError | null, granted?: ISubscriptionGrant[]) => void"
+        )]
+        callback: Option<JsValue>,
     ) -> Result<MqttClient, JsValue> {
-        let (options, callback) = split_args(options, callback);
+        let (options, callback) = split_args(
+            options.unwrap_or(JsValue::UNDEFINED),
+            callback.unwrap_or(JsValue::UNDEFINED),
+        );
         match self.do_subscribe(topic, options) {
             Ok((id, names)) => {
                 self.shared
@@ -471,9 +509,16 @@ impl MqttClient {
     }
 
     /// Subscribes; resolves with `granted`.
-    #[wasm_bindgen(js_name = subscribeAsync)]
-    pub fn subscribe_async(&self, topic: JsValue, options: JsValue) -> Promise {
-        match self.do_subscribe(topic, options) {
+    #[wasm_bindgen(js_name = subscribeAsync, unchecked_return_type = "Promise<ISubscriptionGrant[]>")]
+    pub fn subscribe_async(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "string | string[] | { [topic: string]: IClientSubscribeOptions | QoS }"
+        )]
+        topic: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IClientSubscribeOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        match self.do_subscribe(topic, options.unwrap_or(JsValue::UNDEFINED)) {
             Ok((id, names)) => promise(|c| {
                 self.shared.core.borrow_mut().pending.insert(id, Pending::Subscribe(c, names));
                 pump(&self.shared);
@@ -485,11 +530,17 @@ impl MqttClient {
     /// Unsubscribes from a topic or an array of topics.
     pub fn unsubscribe(
         &self,
-        topic: JsValue,
-        options: JsValue,
-        callback: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | string[]")] topic: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "object | ((error?: MqttError) => void)")]
+        options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "(error?: MqttError) => void")] callback: Option<
+            JsValue,
+        >,
     ) -> Result<MqttClient, JsValue> {
-        let (options, callback) = split_args(options, callback);
+        let (options, callback) = split_args(
+            options.unwrap_or(JsValue::UNDEFINED),
+            callback.unwrap_or(JsValue::UNDEFINED),
+        );
         match self.do_unsubscribe(topic, options) {
             Ok(id) => {
                 self.shared
@@ -506,8 +557,12 @@ impl MqttClient {
 
     /// Unsubscribes; resolves with the UNSUBACK.
     #[wasm_bindgen(js_name = unsubscribeAsync)]
-    pub fn unsubscribe_async(&self, topic: JsValue, options: JsValue) -> Promise {
-        match self.do_unsubscribe(topic, options) {
+    pub fn unsubscribe_async(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | string[]")] topic: JsValue,
+        options: Option<JsValue>,
+    ) -> Promise {
+        match self.do_unsubscribe(topic, options.unwrap_or(JsValue::UNDEFINED)) {
             Ok(id) => promise(|c| {
                 self.shared.core.borrow_mut().pending.insert(id, Pending::Unsubscribe(c));
                 pump(&self.shared);
@@ -517,11 +572,20 @@ impl MqttClient {
     }
 
     /// Disconnects and stops reconnecting: `end(force?, options?, callback?)`.
-    pub fn end(&self, force: JsValue, options: JsValue, callback: JsValue) -> MqttClient {
-        let callback = [callback, options, force]
-            .into_iter()
-            .find(|v| v.is_function())
-            .and_then(|f| f.dyn_into().ok());
+    pub fn end(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "boolean | (() => void)")] force: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "object | (() => void)")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "() => void")] callback: Option<JsValue>,
+    ) -> MqttClient {
+        let callback = [
+            callback.unwrap_or(JsValue::UNDEFINED),
+            options.unwrap_or(JsValue::UNDEFINED),
+            force.unwrap_or(JsValue::UNDEFINED),
+        ]
+        .into_iter()
+        .find(|v| v.is_function())
+        .and_then(|f| f.dyn_into().ok());
         self.do_end(Completion { callback, promise: None });
         MqttClient { shared: self.shared.clone() }
     }

@@ -1,0 +1,149 @@
+//! TypeScript types for `pkg/wasmqtt.d.ts`: MQTT.js's names for options, packets and events.
+//! The `MqttClient` interface below merges with the generated class, adding typed event
+//! overloads to `on` / `once` / `off`.
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+export type QoS = 0 | 1 | 2;
+export type UserProperties = { [key: string]: string | string[] };
+
+export interface IPublishProperties {
+  payloadFormatIndicator?: boolean;
+  messageExpiryInterval?: number;
+  topicAlias?: number;
+  responseTopic?: string;
+  correlationData?: Uint8Array;
+  userProperties?: UserProperties;
+  subscriptionIdentifier?: number | number[];
+  contentType?: string;
+}
+
+export interface IConnectProperties {
+  sessionExpiryInterval?: number;
+  receiveMaximum?: number;
+  maximumPacketSize?: number;
+  topicAliasMaximum?: number;
+  requestResponseInformation?: boolean;
+  requestProblemInformation?: boolean;
+  userProperties?: UserProperties;
+  /** "SCRAM-SHA-256": username and password go through the AUTH exchange. */
+  authenticationMethod?: string;
+}
+
+export interface IWillOptions {
+  topic: string;
+  payload?: string | Uint8Array;
+  qos?: QoS;
+  retain?: boolean;
+  properties?: IPublishProperties & { willDelayInterval?: number };
+}
+
+export interface IClientOptions {
+  protocolVersion?: 3 | 4 | 5;
+  clientId?: string;
+  clean?: boolean;
+  keepalive?: number;
+  username?: string;
+  password?: string | Uint8Array;
+  /** Base reconnect delay in ms (0: no reconnect); doubles up to reconnectMaxPeriod, with jitter. */
+  reconnectPeriod?: number;
+  reconnectMaxPeriod?: number;
+  maxReconnectAttempts?: number;
+  connectTimeout?: number;
+  resubscribe?: boolean;
+  queueQoSZero?: boolean;
+  queueLimit?: number;
+  queueLimitBytes?: number;
+  will?: IWillOptions;
+  properties?: IConnectProperties;
+  autoAssignTopicAlias?: boolean;
+  autoUseTopicAlias?: boolean;
+}
+
+export interface IClientPublishOptions {
+  qos?: QoS;
+  retain?: boolean;
+  dup?: boolean;
+  properties?: IPublishProperties;
+}
+
+export interface IClientRequestOptions extends IClientPublishOptions {
+  /** ms, default 30000 */
+  timeout?: number;
+}
+
+export interface IClientSubscribeOptions {
+  qos?: QoS;
+  nl?: boolean;
+  rap?: boolean;
+  rh?: 0 | 1 | 2;
+  properties?: { subscriptionIdentifier?: number; userProperties?: UserProperties };
+  /** Called for the messages this subscription caused. */
+  handler?: (topic: string, payload: Uint8Array, packet: IPublishPacket) => void;
+}
+
+export interface ISubscriptionGrant { topic: string; qos: number; nl: boolean; rap: boolean; rh: number }
+
+export interface IPublishPacket {
+  cmd: 'publish';
+  topic: string;
+  payload: Uint8Array;
+  qos: QoS;
+  retain: boolean;
+  dup: boolean;
+  messageId?: number;
+  properties: IPublishProperties;
+}
+
+export interface IConnackPacket {
+  cmd: 'connack';
+  sessionPresent: boolean;
+  returnCode?: number;
+  reasonCode?: number;
+  properties?: { [key: string]: unknown };
+}
+
+export interface IDisconnectPacket {
+  cmd: 'disconnect';
+  reasonCode: number;
+  properties: { reasonString?: string; serverReference?: string };
+}
+
+export interface IResponse { topic: string; payload: Uint8Array; packet: IPublishPacket }
+
+/** Errors carry a stable name, and the MQTT reason code where one applies. */
+export interface MqttError extends Error {
+  name: 'MqttUsageError' | 'MqttConnectionError' | 'MqttPublishError' | 'MqttSubscriptionError' | 'MqttTimeoutError';
+  code?: number;
+  reasonName?: string;
+}
+
+export function connect(url: string, options?: IClientOptions): MqttClient;
+export function connectAsync(url: string, options?: IClientOptions): Promise<MqttClient>;
+
+export interface MqttClient {
+  publish(topic: string, message: string | Uint8Array, callback?: (error?: MqttError) => void): MqttClient;
+  publish(topic: string, message: string | Uint8Array, options?: IClientPublishOptions, callback?: (error?: MqttError) => void): MqttClient;
+  publishAsync(topic: string, message: string | Uint8Array, options?: IClientPublishOptions): Promise<{ cmd: string; reasonCode: number }>;
+  subscribe(topic: string | string[] | { [topic: string]: IClientSubscribeOptions | QoS }, callback?: (error: MqttError | null, granted?: ISubscriptionGrant[]) => void): MqttClient;
+  subscribe(topic: string | string[] | { [topic: string]: IClientSubscribeOptions | QoS }, options?: IClientSubscribeOptions, callback?: (error: MqttError | null, granted?: ISubscriptionGrant[]) => void): MqttClient;
+  subscribeAsync(topic: string | string[] | { [topic: string]: IClientSubscribeOptions | QoS }, options?: IClientSubscribeOptions): Promise<ISubscriptionGrant[]>;
+  unsubscribe(topic: string | string[], callback?: (error?: MqttError) => void): MqttClient;
+  unsubscribe(topic: string | string[], options?: object, callback?: (error?: MqttError) => void): MqttClient;
+  unsubscribeAsync(topic: string | string[], options?: object): Promise<{ cmd: string; reasonCodes: number[] }>;
+  request(topic: string, payload: string | Uint8Array, options?: IClientRequestOptions): Promise<IResponse>;
+  end(force?: boolean | (() => void), options?: object | (() => void), callback?: () => void): MqttClient;
+  on(event: 'connect', listener: (connack: IConnackPacket) => void): MqttClient;
+  on(event: 'message', listener: (topic: string, payload: Uint8Array, packet: IPublishPacket) => void): MqttClient;
+  on(event: 'disconnect', listener: (packet: IDisconnectPacket) => void): MqttClient;
+  on(event: 'error', listener: (error: MqttError) => void): MqttClient;
+  on(event: 'reconnect' | 'close' | 'offline' | 'end' | 'reauth', listener: () => void): MqttClient;
+  on(event: 'packetsend' | 'packetreceive', listener: (packet: { cmd: string; [key: string]: unknown }) => void): MqttClient;
+  once(event: 'connect', listener: (connack: IConnackPacket) => void): MqttClient;
+  once(event: 'message', listener: (topic: string, payload: Uint8Array, packet: IPublishPacket) => void): MqttClient;
+  once(event: 'error', listener: (error: MqttError) => void): MqttClient;
+  once(event: string, listener: (...args: any[]) => void): MqttClient;
+}
+"#;
