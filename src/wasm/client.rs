@@ -28,7 +28,7 @@ pub struct MqttClient {
 
 impl std::fmt::Debug for MqttClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MqttClient").field("url", &self.shared.url).finish_non_exhaustive()
+        f.debug_struct("MqttClient").field("urls", &self.shared.urls).finish_non_exhaustive()
     }
 }
 
@@ -48,7 +48,14 @@ fn start(url: String, options: JsValue) -> Result<MqttClient, JsValue> {
         let scram = ScramSha256::new(&user, &password, &host::random_bytes(32));
         session.set_authenticator(Box::new(scram)).map_err(|e| error::from_usage(&e))?;
     }
-    Ok(MqttClient { shared: Shared::new(session, url, options) })
+    let urls = options::urls(&url, &options)?;
+    let transform = match field(&options, "transformWsUrl") {
+        Some(f) => Some(f.dyn_into::<Function>().map_err(|f| {
+            usage(&format!("transformWsUrl must be a function, got {}", describe(&f)))
+        })?),
+        None => None,
+    };
+    Ok(MqttClient { shared: Shared::new(session, urls, transform, options) })
 }
 
 /// Connects to `url` (`ws://` or `wss://`) in the background, like MQTT.js's `connect`.

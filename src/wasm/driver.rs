@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Function};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::convert::{connack_packet, message_packet, uint8, Obj};
 use super::error;
@@ -87,13 +88,24 @@ pub(crate) struct Shared {
     pub(crate) reply_topics: RefCell<std::collections::HashSet<String>>,
     /// The Response Information of the last CONNACK: the base of response topics.
     pub(crate) response_information: RefCell<Option<String>>,
-    pub(crate) url: String,
+    /// The URLs to connect to, in rotation: `connect`'s, then `servers`.
+    pub(crate) urls: Vec<String>,
+    /// MQTT.js `transformWsUrl(url, options)`: a string or a promise of one.
+    pub(crate) transform_url: Option<Function>,
+    /// Counts transport attempts, so that a late `transformWsUrl` answer for an abandoned one
+    /// is ignored.
+    attempt: std::cell::Cell<u32>,
     pub(crate) options: JsValue,
     subprotocol: &'static str,
 }
 
 impl Shared {
-    pub(crate) fn new(session: Session, url: String, options: JsValue) -> Rc<Self> {
+    pub(crate) fn new(
+        session: Session,
+        urls: Vec<String>,
+        transform_url: Option<Function>,
+        options: JsValue,
+    ) -> Rc<Self> {
         let subprotocol = if session.version() == crate::codec::ProtocolVersion::V3_1 {
             "mqttv3.1"
         } else {
@@ -113,7 +125,9 @@ impl Shared {
             requests: RefCell::new(HashMap::new()),
             reply_topics: RefCell::new(std::collections::HashSet::new()),
             response_information: RefCell::new(None),
-            url,
+            urls,
+            transform_url,
+            attempt: std::cell::Cell::new(u32::MAX),
             options,
             subprotocol,
         })
@@ -145,24 +159,7 @@ pub(crate) fn pump(shared: &Rc<Shared>) {
 
 fn perform(shared: &Rc<Shared>, transmit: Transmit) {
     match transmit {
-        Transmit::Open => {
-            let weak = Rc::downgrade(shared);
-            match WsSocket::open(&shared.url, shared.subprotocol, move |e| on_socket(&weak, e)) {
-                Ok(socket) => {
-                    let old = shared.socket.borrow_mut().replace(socket);
-                    drop(old);
-                }
-                Err(e) => {
-                    let reason =
-                        e.as_string().or_else(|| js_sys::Error::from(e).message().as_string());
-                    shared.core.borrow_mut().session.handle_transport_closed(
-                        host::now(),
-                        None,
-                        reason,
-                    );
-                }
-            }
-        }
+        Transmit::Open => open(shared),
         Transmit::Bytes(bytes) => {
             let ws = shared.socket.borrow().as_ref().map(WsSocket::handle);
             if let Some(ws) = ws {
@@ -177,10 +174,99 @@ fn perform(shared: &Rc<Shared>, transmit: Transmit) {
             }
         }
         Transmit::Close => {
+            // A transformWsUrl still pending for this attempt must not open a socket later.
+            shared.attempt.set(shared.attempt.get().wrapping_add(1));
             let old = shared.socket.borrow_mut().take();
             drop(old);
         }
     }
+}
+
+/// Opens the transport for a new attempt: the next URL in rotation (`servers`), passed
+/// through `transformWsUrl`, which may answer with a promise (a presigned URL fetched afresh
+/// for every reconnect).
+fn open(shared: &Rc<Shared>) {
+    let attempt = shared.attempt.get().wrapping_add(1);
+    shared.attempt.set(attempt);
+    let url =
+        shared.urls.get(attempt as usize % shared.urls.len().max(1)).cloned().unwrap_or_default();
+    let Some(transform) = &shared.transform_url else { return open_socket(shared, attempt, url) };
+    let transformed =
+        match transform.call2(&JsValue::NULL, &JsValue::from_str(&url), &shared.options) {
+            Ok(v) => v,
+            Err(e) => {
+                return transport_failed(
+                    shared,
+                    Some(format!("transformWsUrl threw: {}", error_text(&e))),
+                )
+            }
+        };
+    if let Some(url) = transformed.as_string() {
+        return open_socket(shared, attempt, url);
+    }
+    let Ok(promise) = transformed.dyn_into::<js_sys::Promise>() else {
+        return transport_failed(
+            shared,
+            Some("transformWsUrl must return a string or a Promise of one".into()),
+        );
+    };
+    let on_url = {
+        let weak = Rc::downgrade(shared);
+        Closure::<dyn FnMut(JsValue)>::once_into_js(move |v: JsValue| {
+            let Some(shared) = weak.upgrade() else { return };
+            match v.as_string() {
+                Some(url) => open_socket(&shared, attempt, url),
+                None => transport_failed(
+                    &shared,
+                    Some("transformWsUrl resolved to something that is not a string".into()),
+                ),
+            }
+            pump(&shared);
+        })
+    };
+    let on_error = {
+        let weak = Rc::downgrade(shared);
+        Closure::<dyn FnMut(JsValue)>::once_into_js(move |e: JsValue| {
+            let Some(shared) = weak.upgrade() else { return };
+            if shared.attempt.get() == attempt {
+                transport_failed(
+                    &shared,
+                    Some(format!("transformWsUrl failed: {}", error_text(&e))),
+                );
+                pump(&shared);
+            }
+        })
+    };
+    // `then` called by name: the callbacks are one-shot JS functions that free themselves.
+    if let Ok(then) =
+        js_sys::Reflect::get(&promise, &"then".into()).and_then(|t| t.dyn_into::<Function>())
+    {
+        let _ = then.call2(&promise, &on_url, &on_error);
+    }
+}
+
+fn open_socket(shared: &Rc<Shared>, attempt: u32, url: String) {
+    if shared.attempt.get() != attempt {
+        return; // this attempt was abandoned (timeout, end) while the URL was on its way
+    }
+    let weak = Rc::downgrade(shared);
+    match WsSocket::open(&url, shared.subprotocol, move |e| on_socket(&weak, e)) {
+        Ok(socket) => {
+            let old = shared.socket.borrow_mut().replace(socket);
+            drop(old);
+        }
+        Err(e) => transport_failed(shared, Some(error_text(&e))),
+    }
+}
+
+fn transport_failed(shared: &Shared, reason: Option<String>) {
+    shared.core.borrow_mut().session.handle_transport_closed(host::now(), None, reason);
+}
+
+fn error_text(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| e.dyn_ref::<js_sys::Error>().and_then(|e| e.message().as_string()))
+        .unwrap_or_else(|| "unknown error".into())
 }
 
 fn on_socket(weak: &Weak<Shared>, event: SocketEvent) {

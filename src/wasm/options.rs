@@ -37,6 +37,8 @@ const KNOWN: &[&str] = &[
     "autoUseTopicAlias",
     "queueLimit",
     "queueLimitBytes",
+    "servers",
+    "transformWsUrl",
 ];
 
 /// MQTT.js options that have no meaning in a browser or only restate a default: accepted and
@@ -207,4 +209,30 @@ fn parse_connect_properties(p: &JsValue) -> Result<(ConnectProperties, Option<St
     let method = string_field(p, "authenticationMethod")?;
     let _ = Reflect::has(p, &"authenticationData".into());
     Ok((properties, method))
+}
+
+/// `connect`'s URL, then one per `servers` entry (`{host, port, protocol, path}`), tried in
+/// rotation on reconnect like MQTT.js.
+pub(crate) fn urls(url: &str, js: &JsValue) -> Result<Vec<String>, JsValue> {
+    let mut urls = vec![url.to_owned()];
+    let Some(servers) = field(js, "servers") else { return Ok(urls) };
+    if !js_sys::Array::is_array(&servers) {
+        return Err(usage(&format!("servers must be an array, got {}", describe(&servers))));
+    }
+    for (i, server) in js_sys::Array::from(&servers).iter().enumerate() {
+        let host = string_field(&server, "host")?
+            .ok_or_else(|| usage(&format!("servers[{i}].host is required")))?;
+        let protocol = string_field(&server, "protocol")?.unwrap_or_else(|| "ws".into());
+        if protocol != "ws" && protocol != "wss" {
+            return Err(usage(&format!(
+                "servers[{i}].protocol must be \"ws\" or \"wss\", got {protocol:?}"
+            )));
+        }
+        let port = int_field(&server, "port", 1.0, 65_535.0)?
+            .map(|p| format!(":{}", p as u16))
+            .unwrap_or_default();
+        let path = string_field(&server, "path")?.unwrap_or_else(|| "/mqtt".into());
+        urls.push(format!("{protocol}://{host}{port}{path}"));
+    }
+    Ok(urls)
 }

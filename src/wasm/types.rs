@@ -60,6 +60,10 @@ export interface IClientOptions {
   properties?: IConnectProperties;
   autoAssignTopicAlias?: boolean;
   autoUseTopicAlias?: boolean;
+  /** Tried in rotation on reconnect, after the URL given to connect. */
+  servers?: { host: string; port?: number; protocol?: 'ws' | 'wss'; path?: string }[];
+  /** Called for every attempt; may return a promise (e.g. a freshly presigned URL). */
+  transformWsUrl?: (url: string, options: IClientOptions) => string | Promise<string>;
 }
 
 export interface IClientPublishOptions {

@@ -181,3 +181,28 @@ test('request() resolves with the correlated response, and times out with a type
   assert.match(got.topic, /\/wasmqtt_[0-9a-f]{8}$/);
   assert.deepEqual(got.timeout, { name: 'MqttTimeoutError', message: 'no response within 300 ms' });
 });
+
+test('servers rotate on reconnect, and transformWsUrl may answer with a promise', async () => {
+  const got = await page.evaluate(async ({ url, port }) => {
+    // The first URL has nothing listening; the next server in the rotation does.
+    const events = [];
+    const rotating = wasmqtt.connect('ws://127.0.0.1:9/mqtt', {
+      reconnectPeriod: 50,
+      servers: [{ host: '127.0.0.1', port, protocol: 'ws', path: '/mqtt' }],
+    });
+    rotating.on('reconnect', () => events.push('reconnect'));
+    await new Promise((r) => rotating.once('connect', r));
+    await rotating.endAsync();
+    // An async transformWsUrl, called for every attempt (a presigned URL, say).
+    const calls = [];
+    const transformed = await wasmqtt.connectAsync('ws://placeholder.invalid/mqtt', {
+      transformWsUrl: async (u) => { calls.push(u); await new Promise((r) => setTimeout(r, 10)); return url; },
+    });
+    const connected = transformed.connected;
+    await transformed.endAsync();
+    return { events, calls, connected };
+  }, { url: broker.url, port: broker.port });
+  assert.ok(got.events.includes('reconnect'));
+  assert.deepEqual(got.calls, ['ws://placeholder.invalid/mqtt']);
+  assert.equal(got.connected, true);
+});
