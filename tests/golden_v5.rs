@@ -7,6 +7,7 @@
 //!
 //! The spec lets properties come in any order; our encoder writes them in the order of the
 //! fields of each property struct, so the two-way vectors list them in that order.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The malformed-input table: a minimal input for each way a packet can be broken, with the
 //! error variant the decoder must report and the reason code a session must close with.
+#![cfg(not(target_arch = "wasm32"))]
 
 use wasmqtt::codec::{
     decode, DecodeError as E, PacketType as T, PropertyId as P, ProtocolVersion, ReasonCode as R,

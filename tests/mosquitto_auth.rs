@@ -1,6 +1,7 @@
 //! Enhanced authentication against a real mosquitto: the broker loads a SCRAM-SHA-256 plugin
 //! (tests/scram_plugin/, C with OpenSSL, built here with gcc) and our SCRAM client runs the
 //! whole AUTH exchange, verifying the broker's signature (FEATURES row 22).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod broker;
 

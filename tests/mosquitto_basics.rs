@@ -1,5 +1,6 @@
 //! Against a real mosquitto (started per test on free loopback ports): connecting under every
 //! version over TCP and WebSocket, QoS round trips, retained messages, wills, `$SYS`.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod broker;
 

@@ -1,6 +1,7 @@
 //! Against a real mosquitto: persistent sessions across cuts and broker restarts, MQTT 5
 //! subscription options and identifiers, shared subscriptions, topic aliases, the server's
 //! limits, message expiry and request/response.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod broker;
 

@@ -1,6 +1,7 @@
 //! Enhanced authentication through the pluggable authenticator, against a scripted peer
 //! (FEATURES row 22). SCRAM-SHA-256 itself is checked against RFC 7677's vectors in
 //! `src/scram.rs` and end to end against mosquitto with a SCRAM plugin.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod peer;
 

@@ -1,5 +1,6 @@
 //! Handshake, refusals, timeouts, keep alive, reconnect and disconnect, against a scripted peer
 //! with a virtual clock (FEATURES rows 3, 4, 5, 11, 21, 24).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod peer;
 

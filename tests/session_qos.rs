@@ -1,5 +1,6 @@
 //! QoS 0/1/2 in both directions, packet identifiers and flow control, against a scripted peer
 //! with a virtual clock (FEATURES rows 9, 4, 5).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod peer;
 

@@ -1,5 +1,6 @@
 //! Regression tests from a review of the session against the MQTT 5.0 / 3.1.1 client rules:
 //! each scenario failed before its fix, against the scripted peer with a virtual clock.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod peer;
 

@@ -1,5 +1,6 @@
 //! Persistent sessions, subscriptions, topic aliases, message expiry and the offline queue,
 //! against a scripted peer with a virtual clock (FEATURES rows 8, 15, 17, 18, 19, 24).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod peer;
 
