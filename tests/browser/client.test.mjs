@@ -206,3 +206,12 @@ test('servers rotate on reconnect, and transformWsUrl may answer with a promise'
   assert.deepEqual(got.calls, ['ws://placeholder.invalid/mqtt']);
   assert.equal(got.connected, true);
 });
+
+test('a Vite app importing the package by name bundles and runs it', async () => {
+  const vitePage = await browser.newPage();
+  await vitePage.goto(`${server.origin}/tests/vite-app/dist/index.html`);
+  await vitePage.waitForFunction(() => window.viteReady === true, null, { timeout: 10000 });
+  const message = await vitePage.evaluate((url) => window.runRoundTrip(url), broker.url);
+  assert.equal(message, 'vite/t=bundled');
+  await vitePage.close();
+});
