@@ -473,9 +473,16 @@ fn closed(shared: &Rc<Shared>, reason: CloseReason, v5: bool) {
             CloseReason::TransportClosed { .. } | CloseReason::ServerDisconnected { .. }
         )
     {
-        emit(shared, "error", &[err]);
+        emit(shared, "error", std::slice::from_ref(&err));
     }
-    emit(shared, "close", &[]);
+    // MQTT.js's `close` has no argument; ours says why, with the WebSocket close code.
+    let info = match &reason {
+        CloseReason::TransportClosed { code, reason: text } => {
+            Obj::new().opt("code", *code).opt("reason", text.as_deref().map(JsValue::from_str))
+        }
+        _ => Obj::new(),
+    };
+    emit(shared, "close", &[info.set("error", err).build()]);
     if !matches!(reason, CloseReason::ClientDisconnected) {
         emit(shared, "offline", &[]);
     }

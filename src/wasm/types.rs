@@ -143,7 +143,8 @@ export interface MqttClient {
   on(event: 'message', listener: (topic: string, payload: Uint8Array, packet: IPublishPacket) => void): MqttClient;
   on(event: 'disconnect', listener: (packet: IDisconnectPacket) => void): MqttClient;
   on(event: 'error', listener: (error: MqttError) => void): MqttClient;
-  on(event: 'reconnect' | 'close' | 'offline' | 'end' | 'reauth', listener: () => void): MqttClient;
+  on(event: 'close', listener: (info: { code?: number; reason?: string; error: MqttError }) => void): MqttClient;
+  on(event: 'reconnect' | 'offline' | 'end' | 'reauth', listener: () => void): MqttClient;
   on(event: 'packetsend' | 'packetreceive', listener: (packet: { cmd: string; [key: string]: unknown }) => void): MqttClient;
   once(event: 'connect', listener: (connack: IConnackPacket) => void): MqttClient;
   once(event: 'message', listener: (topic: string, payload: Uint8Array, packet: IPublishPacket) => void): MqttClient;

@@ -215,3 +215,14 @@ test('a Vite app importing the package by name bundles and runs it', async () =>
   assert.equal(message, 'vite/t=bundled');
   await vitePage.close();
 });
+
+test('close says why: the WebSocket close code and reason MQTT.js hides', async () => {
+  const info = await page.evaluate(async () => {
+    const client = wasmqtt.connect('ws://127.0.0.1:9/mqtt', { reconnectPeriod: 0 });
+    const info = await new Promise((r) => client.once('close', r));
+    return { code: info.code, name: info.error.name, message: info.error.message };
+  });
+  assert.equal(info.code, 1006, 'abnormal closure');
+  assert.equal(info.name, 'MqttConnectionError');
+  assert.match(info.message, /code 1006/);
+});
