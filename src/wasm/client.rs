@@ -622,6 +622,13 @@ impl MqttClient {
         self.shared.core.borrow().session.is_reconnecting()
     }
 
+    /// Bytes written but not yet sent: the WebSocket's `bufferedAmount` plus the writes held
+    /// back while it is above 1 MiB.
+    #[wasm_bindgen(getter, js_name = bufferedAmount)]
+    pub fn buffered_amount(&self) -> f64 {
+        super::driver::buffered_amount(&self.shared)
+    }
+
     /// The options passed to `connect`.
     #[wasm_bindgen(getter)]
     pub fn options(&self) -> JsValue {

@@ -80,6 +80,9 @@ pub(crate) struct Shared {
     pub(crate) core: RefCell<Core>,
     socket: RefCell<Option<WsSocket>>,
     timer: RefCell<Option<Timer>>,
+    /// Writes waiting for the browser's buffer to drain below the high-water mark.
+    outbox: RefCell<std::collections::VecDeque<Vec<u8>>>,
+    drain_timer: RefCell<Option<Timer>>,
     pub(crate) listeners: RefCell<Vec<Listener>>,
     pub(crate) handlers: RefCell<Vec<Handler>>,
     /// `request()`s waiting, by correlation data.
@@ -120,6 +123,8 @@ impl Shared {
             }),
             socket: RefCell::new(None),
             timer: RefCell::new(None),
+            outbox: RefCell::new(std::collections::VecDeque::new()),
+            drain_timer: RefCell::new(None),
             listeners: RefCell::new(Vec::new()),
             handlers: RefCell::new(Vec::new()),
             requests: RefCell::new(HashMap::new()),
@@ -161,25 +166,64 @@ fn perform(shared: &Rc<Shared>, transmit: Transmit) {
     match transmit {
         Transmit::Open => open(shared),
         Transmit::Bytes(bytes) => {
-            let ws = shared.socket.borrow().as_ref().map(WsSocket::handle);
-            if let Some(ws) = ws {
-                if let Err(e) = ws.send_with_u8_array(&bytes) {
-                    let reason = js_sys::Error::from(e).message().as_string();
-                    shared.core.borrow_mut().session.handle_transport_closed(
-                        host::now(),
-                        None,
-                        reason,
-                    );
-                }
-            }
+            shared.outbox.borrow_mut().push_back(bytes);
+            drain(shared);
         }
         Transmit::Close => {
+            // What was written before the close (a DISCONNECT) still goes out, past the mark.
+            let held: Vec<Vec<u8>> = shared.outbox.borrow_mut().drain(..).collect();
+            if let Some(ws) = shared.socket.borrow().as_ref().map(WsSocket::handle) {
+                for bytes in held {
+                    let _ = ws.send_with_u8_array(&bytes);
+                }
+            }
+            shared.drain_timer.borrow_mut().take();
             // A transformWsUrl still pending for this attempt must not open a socket later.
             shared.attempt.set(shared.attempt.get().wrapping_add(1));
             let old = shared.socket.borrow_mut().take();
             drop(old);
         }
     }
+}
+
+/// Above this many bytes buffered by the browser, writes wait in the outbox.
+const HIGH_WATER: u32 = 1 << 20;
+
+/// Hands queued bytes to the WebSocket while the browser's buffer is below the high-water
+/// mark. When it is above, checks again on the next timer tick (no fixed wait, unlike
+/// MQTT.js's one second past 512 KiB), so a fast producer cannot grow memory without bound.
+fn drain(shared: &Rc<Shared>) {
+    let Some(ws) = shared.socket.borrow().as_ref().map(WsSocket::handle) else {
+        shared.outbox.borrow_mut().clear();
+        return;
+    };
+    loop {
+        if ws.buffered_amount() > HIGH_WATER {
+            let weak = Rc::downgrade(shared);
+            let tick = Timer::at(host::now(), move || {
+                if let Some(shared) = weak.upgrade() {
+                    shared.drain_timer.borrow_mut().take();
+                    drain(&shared);
+                }
+            });
+            *shared.drain_timer.borrow_mut() = Some(tick);
+            return;
+        }
+        let Some(bytes) = shared.outbox.borrow_mut().pop_front() else { return };
+        if let Err(e) = ws.send_with_u8_array(&bytes) {
+            shared.outbox.borrow_mut().clear();
+            let reason = js_sys::Error::from(e).message().as_string();
+            shared.core.borrow_mut().session.handle_transport_closed(host::now(), None, reason);
+            return;
+        }
+    }
+}
+
+/// Bytes written but not yet on the wire: the browser's buffer and the outbox.
+pub(crate) fn buffered_amount(shared: &Shared) -> f64 {
+    let browser = shared.socket.borrow().as_ref().map_or(0, |s| s.handle().buffered_amount());
+    let outbox: usize = shared.outbox.borrow().iter().map(Vec::len).sum();
+    f64::from(browser) + outbox as f64
 }
 
 /// Opens the transport for a new attempt: the next URL in rotation (`servers`), passed

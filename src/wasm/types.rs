@@ -128,6 +128,8 @@ export function connect(url: string, options?: IClientOptions): MqttClient;
 export function connectAsync(url: string, options?: IClientOptions): Promise<MqttClient>;
 
 export interface MqttClient {
+  /** Bytes written but not yet sent (the WebSocket's bufferedAmount plus held-back writes). */
+  readonly bufferedAmount: number;
   publish(topic: string, message: string | Uint8Array, callback?: (error?: MqttError) => void): MqttClient;
   publish(topic: string, message: string | Uint8Array, options?: IClientPublishOptions, callback?: (error?: MqttError) => void): MqttClient;
   publishAsync(topic: string, message: string | Uint8Array, options?: IClientPublishOptions): Promise<{ cmd: string; reasonCode: number }>;

@@ -226,3 +226,27 @@ test('close says why: the WebSocket close code and reason MQTT.js hides', async 
   assert.equal(info.name, 'MqttConnectionError');
   assert.match(info.message, /code 1006/);
 });
+
+test('writes follow bufferedAmount: a fast producer is held back, nothing is lost', async () => {
+  const got = await page.evaluate(async (url) => {
+    const client = await wasmqtt.connectAsync(url, { protocolVersion: 5 });
+    const payload = new Uint8Array(64 * 1024);
+    let received = 0;
+    client.on('message', () => { received += 1; });
+    await client.subscribeAsync('bulk/t', { qos: 0 });
+    let peak = 0;
+    const sends = [];
+    for (let i = 0; i < 160; i++) {   // 10 MiB at once
+      sends.push(client.publishAsync('bulk/t', payload, { qos: 1 }));
+      peak = Math.max(peak, client.bufferedAmount);
+    }
+    await Promise.all(sends);
+    while (received < 160) await new Promise((r) => setTimeout(r, 10));
+    const after = client.bufferedAmount;
+    await client.endAsync();
+    return { peak, after, received };
+  }, broker.url);
+  assert.equal(got.received, 160);
+  assert.equal(got.after, 0);
+  assert.ok(got.peak > 0, 'bytes were buffered at some point');
+});
