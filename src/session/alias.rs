@@ -1,7 +1,7 @@
 //! Topic aliases (MQTT 5.0 section 3.3.2.3.4). Both tables belong to one connection and die
 //! with it [MQTT-3.3.2-7], so a resend on a new connection always carries the full topic.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::num::NonZeroU16;
 
 use crate::topic::TopicName;
@@ -11,13 +11,13 @@ use crate::topic::TopicName;
 #[derive(Debug, Default)]
 pub(crate) struct OutgoingAliases {
     maximum: u16,
-    by_topic: HashMap<String, (NonZeroU16, u64)>,
-    by_alias: HashMap<NonZeroU16, String>,
-    /// last use → alias, to find the least recently used in O(log n).
-    lru: BTreeMap<u64, NonZeroU16>,
+    by_topic: HashMap<String, NonZeroU16>,
+    /// Per alias (index = alias − 1): its topic and when it was last used. Finding the least
+    /// recently used is a scan, done only when every alias is taken.
+    slots: Vec<Option<(String, u64)>>,
     clock: u64,
-    /// The lowest alias never handed out (u32: it passes 65,535 without overflowing).
-    next_fresh: u32,
+    /// Aliases below this have been handed out once; above it all are fresh.
+    next_fresh: usize,
 }
 
 /// What to put in a PUBLISH for its topic.
@@ -31,18 +31,38 @@ pub(crate) enum AliasUse {
     AliasOnly(NonZeroU16),
 }
 
+fn alias_of(index: usize) -> Option<NonZeroU16> {
+    u16::try_from(index + 1).ok().and_then(NonZeroU16::new)
+}
+
 impl OutgoingAliases {
     pub(crate) fn new(maximum: u16) -> Self {
-        Self { maximum, next_fresh: 1, ..Self::default() }
+        Self { maximum, ..Self::default() }
     }
 
-    fn touch(&mut self, topic: &str, alias: NonZeroU16, previous_use: Option<u64>) {
-        if let Some(previous) = previous_use {
-            self.lru.remove(&previous);
+    fn slot(&mut self, alias: NonZeroU16) -> Option<&mut Option<(String, u64)>> {
+        let index = usize::from(alias.get() - 1);
+        if index >= self.slots.len() {
+            self.slots.resize_with(index + 1, || None);
         }
+        self.slots.get_mut(index)
+    }
+
+    /// Maps `alias` to `topic`, dropping whatever either was mapped to before.
+    fn map(&mut self, topic: &str, alias: NonZeroU16) {
         self.clock += 1;
-        self.lru.insert(self.clock, alias);
-        self.by_topic.insert(topic.to_owned(), (alias, self.clock));
+        let clock = self.clock;
+        if let Some(old) = self.by_topic.insert(topic.to_owned(), alias) {
+            if old != alias {
+                if let Some(slot) = self.slot(old) {
+                    *slot = None;
+                }
+            }
+        }
+        let previous = self.slot(alias).and_then(|slot| slot.replace((topic.to_owned(), clock)));
+        if let Some((old_topic, _)) = previous.filter(|(t, _)| t != topic) {
+            self.by_topic.remove(&old_topic);
+        }
     }
 
     /// Chooses how to send `topic`, assigning an alias automatically.
@@ -50,69 +70,59 @@ impl OutgoingAliases {
         if self.maximum == 0 {
             return AliasUse::TopicOnly;
         }
-        if let Some(&(alias, used)) = self.by_topic.get(topic.as_str()) {
-            self.touch(topic, alias, Some(used));
+        if let Some(&alias) = self.by_topic.get(topic.as_str()) {
+            self.clock += 1;
+            let clock = self.clock;
+            if let Some(Some((_, used))) = self.slot(alias) {
+                *used = clock;
+            }
             return AliasUse::AliasOnly(alias);
         }
-        // Fresh aliases count up from 1, skipping any the user mapped explicitly.
-        let fresh = |n: u32| u16::try_from(n).ok().and_then(NonZeroU16::new);
-        while self.next_fresh <= u32::from(self.maximum)
-            && fresh(self.next_fresh).is_some_and(|a| self.by_alias.contains_key(&a))
+        let limit = usize::from(self.maximum);
+        // Fresh aliases first, counting up and skipping any the user mapped explicitly.
+        while self.next_fresh < limit
+            && self.slots.get(self.next_fresh).is_some_and(Option::is_some)
         {
             self.next_fresh += 1;
         }
-        let next = fresh(self.next_fresh);
-        let alias = match next.filter(|a| a.get() <= self.maximum) {
-            Some(fresh) => {
-                self.next_fresh += 1;
-                fresh
-            }
-            None => {
-                // Full: take over the least recently used alias.
-                let Some((_, lru)) = self.lru.pop_first() else {
-                    return AliasUse::TopicOnly;
-                };
-                if let Some(old_topic) = self.by_alias.remove(&lru) {
-                    self.by_topic.remove(&old_topic);
-                }
-                lru
-            }
+        let index = if self.next_fresh < limit {
+            self.next_fresh += 1;
+            Some(self.next_fresh - 1)
+        } else {
+            // All handed out: a forgotten one, else the least recently used.
+            self.slots
+                .iter()
+                .take(limit)
+                .enumerate()
+                .map(|(i, s)| (s.as_ref().map_or(0, |(_, used)| *used), i))
+                .min()
+                .map(|(_, i)| i)
         };
-        self.by_alias.insert(alias, topic.as_str().to_owned());
-        self.touch(topic, alias, None);
+        let Some(alias) = index.and_then(alias_of) else { return AliasUse::TopicOnly };
+        self.map(topic, alias);
         AliasUse::Establish(alias)
     }
 
     /// Records a mapping the user chose explicitly (topic and alias both sent).
     pub(crate) fn set(&mut self, topic: &TopicName, alias: NonZeroU16) {
-        if let Some(old_topic) = self.by_alias.remove(&alias) {
-            if let Some((_, used)) = self.by_topic.remove(&old_topic) {
-                self.lru.remove(&used);
-            }
-        }
-        let previous = self.by_topic.get(topic.as_str()).map(|&(a, used)| (a, used));
-        if let Some((old_alias, used)) = previous {
-            self.by_alias.remove(&old_alias);
-            self.lru.remove(&used);
-        }
-        self.by_alias.insert(alias, topic.as_str().to_owned());
-        self.touch(topic, alias, None);
+        self.map(topic, alias);
     }
 
     /// Forgets `alias`: the PUBLISH that was to establish it was never sent, so the server
     /// does not have this mapping. The alias will be established afresh when used again.
     pub(crate) fn forget(&mut self, alias: NonZeroU16) {
-        if let Some(topic) = self.by_alias.remove(&alias) {
-            if let Some((_, used)) = self.by_topic.remove(&topic) {
-                self.lru.remove(&used);
-            }
+        if let Some(Some((topic, _))) = self.slot(alias).map(Option::take) {
+            self.by_topic.remove(&topic);
         }
     }
 
     /// The topic an alias stands for on this connection.
     #[cfg(test)]
     pub(crate) fn topic_of(&self, alias: NonZeroU16) -> Option<&str> {
-        self.by_alias.get(&alias).map(String::as_str)
+        self.slots
+            .get(usize::from(alias.get() - 1))
+            .and_then(|s| s.as_ref())
+            .map(|(t, _)| t.as_str())
     }
 }
 
@@ -120,7 +130,8 @@ impl OutgoingAliases {
 #[derive(Debug, Default)]
 pub(crate) struct IncomingAliases {
     maximum: u16,
-    topics: HashMap<NonZeroU16, TopicName>,
+    /// Index = alias − 1.
+    topics: Vec<Option<TopicName>>,
 }
 
 /// Why an incoming alias is refused.
@@ -134,7 +145,7 @@ pub(crate) enum AliasError {
 
 impl IncomingAliases {
     pub(crate) fn new(maximum: u16) -> Self {
-        Self { maximum, topics: HashMap::new() }
+        Self { maximum, topics: Vec::new() }
     }
 
     /// The full topic of a received PUBLISH, recording a new mapping if it sets one.
@@ -147,14 +158,21 @@ impl IncomingAliases {
         if alias.get() > self.maximum {
             return Err(AliasError::AboveMaximum { alias: alias.get(), maximum: self.maximum });
         }
+        let index = usize::from(alias.get() - 1);
         if topic.is_empty() {
             return self
                 .topics
-                .get(&alias)
+                .get(index)
                 .cloned()
+                .flatten()
                 .ok_or(AliasError::Unknown { alias: alias.get() });
         }
-        self.topics.insert(alias, topic.clone());
+        if index >= self.topics.len() {
+            self.topics.resize(index + 1, None);
+        }
+        if let Some(slot) = self.topics.get_mut(index) {
+            *slot = Some(topic.clone());
+        }
         Ok(topic)
     }
 }

@@ -12,6 +12,7 @@ use super::connection::Connection;
 use super::error::{CloseReason, PublishError, UsageError};
 use super::event::{backoff_delay, Connected, Event, ServerLimits};
 use super::options::{ClientId, Options};
+use super::packet_ids::PacketIds;
 use super::time::Instant;
 use super::{auth, Rng, Session, State, Transmit};
 
@@ -45,8 +46,8 @@ pub(crate) fn validate_options(options: &Options) -> Result<(), UsageError> {
     if options.reconnect.min_delay > options.reconnect.max_delay {
         return Err(UsageError::InvalidOptions(format!(
             "reconnect min delay {} ms is above the max delay {} ms",
-            options.reconnect.min_delay.as_millis(),
-            options.reconnect.max_delay.as_millis()
+            options.reconnect.min_delay.as_millis() as u64,
+            options.reconnect.max_delay.as_millis() as u64
         )));
     }
     Ok(())
@@ -280,7 +281,7 @@ impl Session {
         if connack.session_present {
             self.resend_inflight(now);
         } else {
-            self.incoming_qos2.clear();
+            self.incoming_qos2 = PacketIds::default();
             self.requeue_inflight();
             if self.options.resubscribe {
                 self.queue_resubscribe();
@@ -374,7 +375,7 @@ impl Session {
         self.ended = true;
         if !self.session_outlives_connection() {
             self.outgoing.fail_all(&mut self.events, PublishError::SessionEnded);
-            self.incoming_qos2.clear();
+            self.incoming_qos2 = PacketIds::default();
         }
         self.events.push_back(Event::Ended);
     }

@@ -145,7 +145,7 @@ impl Session {
         };
         let packet_id = delivery.packet_id();
         if let (QoS::ExactlyOnce, Some(pid)) = (delivery.qos(), packet_id) {
-            if self.incoming_qos2.contains(&pid.get()) {
+            if self.incoming_qos2.contains(pid) {
                 let _ = self.send(now, &Packet::PubRec(Ack::new(pid)));
                 return;
             }
@@ -159,7 +159,7 @@ impl Session {
                     ),
                 );
             }
-            self.incoming_qos2.insert(pid.get());
+            self.incoming_qos2.mark(pid);
         }
         let payload_format_valid = properties.payload_format_indicator != Some(true)
             || std::str::from_utf8(&payload).is_ok();
@@ -191,7 +191,8 @@ impl Session {
 
     /// PUBREL: the QoS 2 exchange ends; PUBCOMP, and forget the id.
     fn handle_pubrel(&mut self, now: Instant, ack: Ack) {
-        let known = self.incoming_qos2.remove(&ack.packet_id.get());
+        let known = self.incoming_qos2.contains(ack.packet_id);
+        self.incoming_qos2.release(ack.packet_id);
         let mut comp = Ack::new(ack.packet_id);
         if !known && self.version().is_v5() {
             comp.reason_code = ReasonCode::PacketIdentifierNotFound;

@@ -34,7 +34,7 @@ mod packet_ids;
 mod subscriptions;
 mod time;
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
 pub use auth::{AuthError, Authenticator};
 pub use error::{CloseReason, PublishError, UsageError};
@@ -50,6 +50,7 @@ use crate::codec::{
 use crate::topic::TopicFilter;
 use connection::Connection;
 use outgoing::Outgoing;
+use packet_ids::PacketIds;
 
 /// What the driver must do with the transport, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +107,32 @@ struct SubscriptionRecord {
     confirmed: bool,
 }
 
+/// Subscriptions made, by filter, in the order first made. A list: there are few, and a
+/// tree map would cost more wasm than it saves time.
+#[derive(Debug, Default)]
+struct Subscriptions(Vec<(String, SubscriptionRecord)>);
+
+impl Subscriptions {
+    fn insert(&mut self, filter: String, record: SubscriptionRecord) {
+        match self.0.iter_mut().find(|(f, _)| *f == filter) {
+            Some((_, existing)) => *existing = record,
+            None => self.0.push((filter, record)),
+        }
+    }
+
+    fn remove(&mut self, filter: &str) {
+        self.0.retain(|(f, _)| f != filter);
+    }
+
+    fn get_mut(&mut self, filter: &str) -> Option<&mut SubscriptionRecord> {
+        self.0.iter_mut().find(|(f, _)| f == filter).map(|(_, r)| r)
+    }
+
+    fn values(&self) -> impl Iterator<Item = &SubscriptionRecord> {
+        self.0.iter().map(|(_, r)| r)
+    }
+}
+
 /// A small deterministic generator (xorshift64*) seeded by the driver: client identifiers and
 /// backoff jitter.
 #[derive(Debug, Clone)]
@@ -142,13 +169,13 @@ pub struct Session {
     conn: Option<Connection>,
     outgoing: Outgoing,
     /// QoS 2 packet ids received, PUBREC sent, PUBREL not yet received.
-    incoming_qos2: HashSet<u16>,
+    incoming_qos2: PacketIds,
     /// SUBSCRIBE / UNSUBSCRIBE sent, by packet id, until acknowledged.
     control_inflight: Vec<(PacketId, ControlRequest)>,
     /// SUBSCRIBE / UNSUBSCRIBE waiting for a connection.
     control_queue: VecDeque<ControlRequest>,
     /// Subscriptions made, by filter.
-    subscriptions: BTreeMap<String, SubscriptionRecord>,
+    subscriptions: Subscriptions,
     transmits: VecDeque<Transmit>,
     send_buf: Vec<u8>,
     events: VecDeque<Event>,
@@ -181,10 +208,10 @@ impl Session {
             rng,
             state: State::Idle,
             conn: None,
-            incoming_qos2: HashSet::new(),
+            incoming_qos2: PacketIds::default(),
             control_inflight: Vec::new(),
             control_queue: VecDeque::new(),
-            subscriptions: BTreeMap::new(),
+            subscriptions: Subscriptions::default(),
             transmits: VecDeque::new(),
             send_buf: Vec::new(),
             events: VecDeque::new(),

@@ -8,7 +8,8 @@
 //! remaining interval [MQTT-3.3.2-6]; stored messages keep their full topic, so a resend on a
 //! new connection never depends on an alias.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::time::Duration;
 
 use crate::codec::{Ack, Delivery, Packet, PacketId, Publish, PublishProperties, QoS, ReasonCode};
@@ -86,8 +87,9 @@ pub(crate) struct Outgoing {
     inflight: HashMap<u16, Inflight>,
     /// Packet ids of PUBLISH, SUBSCRIBE and UNSUBSCRIBE in flight.
     pub(crate) ids: PacketIds,
-    /// (expiry, seq) of queued messages that have one.
-    expiries: BTreeSet<(Instant, u64)>,
+    /// (expiry, seq) of queued messages that have one, earliest first. Entries of messages
+    /// that left the queue stay until they come up (a spurious wake-up at worst).
+    expiries: BinaryHeap<Reverse<(Instant, u64)>>,
     next_seq: u64,
 }
 
@@ -99,7 +101,7 @@ impl Outgoing {
             queued_bytes: 0,
             inflight: HashMap::new(),
             ids: PacketIds::default(),
-            expiries: BTreeSet::new(),
+            expiries: BinaryHeap::new(),
             next_seq: 0,
         }
     }
@@ -113,13 +115,13 @@ impl Outgoing {
     }
 
     pub(crate) fn next_expiry(&self) -> Option<Instant> {
-        self.expiries.first().map(|&(at, _)| at)
+        self.expiries.peek().map(|Reverse((at, _))| *at)
     }
 
     fn push(&mut self, item: Queued, front: bool) {
         self.queued_bytes += item.bytes();
         if let Some(at) = item.expires_at {
-            self.expiries.insert((at, item.seq));
+            self.expiries.push(Reverse((at, item.seq)));
         }
         if front {
             self.queue.push_front(item);
@@ -131,9 +133,6 @@ impl Outgoing {
     fn pop(&mut self) -> Option<Queued> {
         let item = self.queue.pop_front()?;
         self.queued_bytes -= item.bytes();
-        if let Some(at) = item.expires_at {
-            self.expiries.remove(&(at, item.seq));
-        }
         Some(item)
     }
 
@@ -165,12 +164,14 @@ impl Outgoing {
 
     /// Drops queued messages whose expiry has passed, reporting each.
     pub(crate) fn drop_expired(&mut self, now: Instant, events: &mut VecDeque<Event>) {
-        while let Some(&(at, seq)) = self.expiries.first() {
+        while let Some(&Reverse((at, seq))) = self.expiries.peek() {
             if at > now {
                 break;
             }
-            self.expiries.remove(&(at, seq));
-            if let Some(pos) = self.queue.iter().position(|q| q.seq == seq) {
+            self.expiries.pop();
+            // The queue is in sequence order: messages leave from the front, and the ones put
+            // back after a lost session are older than everything behind them.
+            if let Ok(pos) = self.queue.binary_search_by_key(&seq, |q| q.seq) {
                 if let Some(item) = self.queue.remove(pos) {
                     self.queued_bytes -= item.bytes();
                     events.push_back(Event::Published {

@@ -219,7 +219,10 @@ impl MqttClient {
                     .map_err(|e| usage(&e.to_string()))?
             }
         };
-        if self.shared.reply_topics.borrow_mut().insert(reply_topic.to_string()) {
+        let first_use =
+            !self.shared.reply_topics.borrow().iter().any(|t| t == reply_topic.as_str());
+        if first_use {
+            self.shared.reply_topics.borrow_mut().push(reply_topic.to_string());
             let sub = Subscription {
                 filter: TopicFilter::new(reply_topic.as_str())
                     .map_err(|e| usage(&e.to_string()))?,
@@ -459,20 +462,20 @@ impl MqttClient {
                 host::now().after(std::time::Duration::from_millis(u64::from(timeout))),
                 move || {
                     let Some(shared) = weak.upgrade() else { return };
-                    let waiting = shared.requests.borrow_mut().remove(&key);
+                    let waiting = super::driver::take_request(&shared, &key);
                     if let Some(w) = waiting {
                         let err = error::timeout(&format!("no response within {timeout} ms"));
                         let _ = w.reject.call1(&JsValue::NULL, &err);
                     }
                 },
             );
-            shared.requests.borrow_mut().insert(
+            shared.requests.borrow_mut().push((
                 correlation.clone(),
                 Waiting { resolve, reject: reject.clone(), _timer: timer },
-            );
+            ));
             let published = shared.core.borrow_mut().session.publish(host::now(), request);
             if let Err(e) = published {
-                shared.requests.borrow_mut().remove(&correlation);
+                let _ = super::driver::take_request(&shared, &correlation);
                 let _ = reject.call1(&JsValue::NULL, &error::from_usage(&e));
             }
             pump(&shared);

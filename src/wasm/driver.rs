@@ -86,9 +86,9 @@ pub(crate) struct Shared {
     pub(crate) listeners: RefCell<Vec<Listener>>,
     pub(crate) handlers: RefCell<Vec<Handler>>,
     /// `request()`s waiting, by correlation data.
-    pub(crate) requests: RefCell<HashMap<Vec<u8>, Waiting>>,
+    pub(crate) requests: RefCell<Vec<(Vec<u8>, Waiting)>>,
     /// Response topics `request()` has subscribed to.
-    pub(crate) reply_topics: RefCell<std::collections::HashSet<String>>,
+    pub(crate) reply_topics: RefCell<Vec<String>>,
     /// The Response Information of the last CONNACK: the base of response topics.
     pub(crate) response_information: RefCell<Option<String>>,
     /// The URLs to connect to, in rotation: `connect`'s, then `servers`.
@@ -127,8 +127,8 @@ impl Shared {
             drain_timer: RefCell::new(None),
             listeners: RefCell::new(Vec::new()),
             handlers: RefCell::new(Vec::new()),
-            requests: RefCell::new(HashMap::new()),
-            reply_topics: RefCell::new(std::collections::HashSet::new()),
+            requests: RefCell::new(Vec::new()),
+            reply_topics: RefCell::new(Vec::new()),
             response_information: RefCell::new(None),
             urls,
             transform_url,
@@ -451,10 +451,17 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
     }
 }
 
+/// The `request()` waiting for `correlation`, removed.
+pub(crate) fn take_request(shared: &Shared, correlation: &[u8]) -> Option<Waiting> {
+    let mut requests = shared.requests.borrow_mut();
+    let pos = requests.iter().position(|(c, _)| c == correlation)?;
+    Some(requests.swap_remove(pos).1)
+}
+
 /// Resolves the `request()` whose correlation data `m` carries.
 fn answer_request(shared: &Shared, m: &crate::session::Message, args: &[JsValue; 3]) {
     let Some(correlation) = &m.properties.correlation_data else { return };
-    let waiting = shared.requests.borrow_mut().remove(correlation.as_slice());
+    let waiting = take_request(shared, correlation);
     if let Some(w) = waiting {
         let response = Obj::new()
             .set("topic", args[0].clone())

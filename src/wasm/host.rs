@@ -2,7 +2,6 @@
 //! same code runs in a page and in a Worker.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -55,7 +54,8 @@ type Callback = Box<dyn FnMut()>;
 /// Timers run by one dedicated Worker, shared by every client of the page.
 struct WorkerTimers {
     worker: Worker,
-    callbacks: HashMap<u32, Callback>,
+    /// Pending timers: few at a time (one per client, plus drains).
+    callbacks: Vec<(u32, Callback)>,
     next_id: u32,
     /// The worker failed after it was created (a CSP refusal arrives as an error event, not
     /// as an exception): timers fall back to the main thread.
@@ -83,10 +83,10 @@ fn start_worker() -> Option<WorkerTimers> {
         let Some(id) = e.data().as_f64() else { return };
         // Take the callback out before calling it: it may arm a new timer.
         let callback = WORKER.with(|w| {
-            w.borrow_mut()
-                .as_mut()
-                .and_then(|w| w.as_mut())
-                .and_then(|w| w.callbacks.remove(&(id as u32)))
+            w.borrow_mut().as_mut().and_then(|w| w.as_mut()).and_then(|w| {
+                let pos = w.callbacks.iter().position(|(i, _)| *i == id as u32)?;
+                Some(w.callbacks.swap_remove(pos).1)
+            })
         });
         if let Some(mut f) = callback {
             f();
@@ -99,7 +99,7 @@ fn start_worker() -> Option<WorkerTimers> {
         let pending: Vec<Callback> = WORKER.with(|w| match w.borrow_mut().as_mut() {
             Some(Some(timers)) => {
                 timers.dead = true;
-                timers.callbacks.drain().map(|(_, f)| f).collect()
+                timers.callbacks.drain(..).map(|(_, f)| f).collect()
             }
             _ => Vec::new(),
         });
@@ -110,7 +110,7 @@ fn start_worker() -> Option<WorkerTimers> {
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     Some(WorkerTimers {
         worker,
-        callbacks: HashMap::new(),
+        callbacks: Vec::new(),
         next_id: 0,
         dead: false,
         _on_message: on_message,
@@ -132,7 +132,7 @@ fn worker_timer(ms: f64, f: Callback) -> Result<u32, Callback> {
         if timers.worker.post_message(&message).is_err() {
             return Err(f);
         }
-        timers.callbacks.insert(id, f);
+        timers.callbacks.push((id, f));
         Ok(id)
     })
 }
@@ -140,7 +140,7 @@ fn worker_timer(ms: f64, f: Callback) -> Result<u32, Callback> {
 fn cancel_worker_timer(id: u32) {
     WORKER.with(|w| {
         if let Some(Some(timers)) = w.borrow_mut().as_mut() {
-            timers.callbacks.remove(&id);
+            timers.callbacks.retain(|(i, _)| *i != id);
             let message = Object::new();
             let _ = Reflect::set(&message, &"cancel".into(), &id.into());
             let _ = timers.worker.post_message(&message);
