@@ -10,7 +10,7 @@
 mod connect;
 mod control;
 mod error;
-mod primitives;
+pub(crate) mod primitives;
 pub mod properties;
 mod publish;
 mod reason;

@@ -31,6 +31,7 @@ mod incoming;
 mod options;
 mod outgoing;
 mod packet_ids;
+mod persist;
 mod subscriptions;
 mod time;
 
@@ -41,6 +42,7 @@ pub use error::{CloseReason, PublishError, UsageError};
 pub use event::{Connected, Event, Message, RequestId, ServerLimits, SubscribeResult};
 pub use options::{ClientId, Options, QueueLimits, Reconnect};
 pub use outgoing::PublishRequest;
+pub use persist::StateError;
 pub use time::Instant;
 
 use crate::codec::{

@@ -222,6 +222,94 @@ struct AppliedAlias {
     established: Option<std::num::NonZeroU16>,
 }
 
+/// A message as the session stores it across a page reload (see `persist.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StoredMessage {
+    pub(crate) seq: u64,
+    pub(crate) order: u64,
+    /// 0: waiting in the queue; 1: PUBACK; 2: PUBREC; 3: PUBCOMP.
+    pub(crate) state: u8,
+    /// As sent (or to be sent): full topic, QoS; the packet id for in-flight ones.
+    pub(crate) publish: Publish,
+    pub(crate) expires_at: Option<Instant>,
+}
+
+impl Outgoing {
+    /// Every message not yet completed: in flight (in resend order), then queued (in order).
+    pub(crate) fn export(&self) -> Vec<StoredMessage> {
+        let mut out: Vec<StoredMessage> = self
+            .inflight_in_order()
+            .into_iter()
+            .filter_map(|pid| self.inflight.get(&pid))
+            .map(|m| StoredMessage {
+                seq: m.seq,
+                order: m.order,
+                state: match m.awaiting {
+                    Awaiting::Ack => 1,
+                    Awaiting::Rec => 2,
+                    Awaiting::Comp => 3,
+                },
+                publish: m.publish.clone(),
+                expires_at: m.expires_at,
+            })
+            .collect();
+        out.extend(self.queue.iter().map(|q| StoredMessage {
+            seq: q.seq,
+            order: q.seq,
+            state: 0,
+            publish: Publish {
+                topic: q.request.topic.clone(),
+                delivery: Delivery::new(q.request.qos, PacketId::MIN, false),
+                retain: q.request.retain,
+                payload: q.request.payload.clone(),
+                properties: q.request.properties.clone(),
+            },
+            expires_at: q.expires_at,
+        }));
+        out
+    }
+
+    /// Takes back stored messages into an empty session, each under a new request id.
+    pub(crate) fn import(
+        &mut self,
+        messages: Vec<StoredMessage>,
+        mut next_id: impl FnMut() -> RequestId,
+    ) {
+        for m in messages {
+            self.next_seq = self.next_seq.max(m.seq).max(m.order);
+            let id = next_id();
+            let awaiting = match m.state {
+                1 => Awaiting::Ack,
+                2 => Awaiting::Rec,
+                3 => Awaiting::Comp,
+                _ => {
+                    let p = m.publish;
+                    let request = PublishRequest {
+                        topic: p.topic,
+                        payload: p.payload,
+                        qos: p.delivery.qos(),
+                        retain: p.retain,
+                        properties: p.properties,
+                    };
+                    self.push(Queued { id, seq: m.seq, request, expires_at: m.expires_at }, false);
+                    continue;
+                }
+            };
+            let Some(pid) = m.publish.delivery.packet_id() else { continue };
+            self.ids.mark(pid);
+            let inflight = Inflight {
+                id,
+                seq: m.seq,
+                order: m.order,
+                publish: m.publish,
+                awaiting,
+                expires_at: m.expires_at,
+            };
+            self.inflight.insert(pid.get(), inflight);
+        }
+    }
+}
+
 /// Seconds left until `expires_at`, rounded up, for the Message Expiry Interval sent.
 fn remaining_seconds(now: Instant, expires_at: Instant) -> u32 {
     let ms = expires_at.since(now).as_millis();
