@@ -333,7 +333,11 @@ impl Session {
         if self.conn.take().is_some() || matches!(self.state, State::Opening { .. }) {
             self.push_transmit(Transmit::Close);
         }
-        let was_active = self.state != State::Idle;
+        // A connection (or an attempt at one) ends here; waiting to reconnect is not one.
+        let was_active = matches!(
+            self.state,
+            State::Opening { .. } | State::Handshake { .. } | State::Connected
+        );
         self.state = State::Idle;
         if was_active {
             self.events.push_back(Event::Closed {

@@ -6,8 +6,8 @@ use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::convert::{
-    bool_field, bytes, describe, field, int_field, publish_properties, qos_field, topic_name,
-    user_properties,
+    bool_field, bytes, check_keys, describe, field, int_field, options_object, publish_properties,
+    qos_field, topic_name, user_properties,
 };
 use super::driver::{emit, pump, Completion, Handler, Listener, Pending, Shared, Waiting};
 use super::error::{self, usage};
@@ -104,6 +104,8 @@ fn subscriptions(
     topics: &JsValue,
     options: &JsValue,
 ) -> Result<(Vec<Subscription>, SubscribeProperties), JsValue> {
+    options_object(options, "subscribe options")?;
+    check_keys(options, &["qos", "nl", "rap", "rh", "properties", "handler"], "subscribe options")?;
     let parse_one = |filter: &str, o: &JsValue| -> Result<Subscription, JsValue> {
         let handling = int_field(o, "rh", 0.0, 2.0)?.map(|n| n as u8).unwrap_or(0);
         Ok(Subscription {
@@ -142,6 +144,8 @@ fn subscriptions(
         )));
     }
     let props = field(options, "properties").unwrap_or(JsValue::UNDEFINED);
+    options_object(&props, "subscribe properties")?;
+    check_keys(&props, &["subscriptionIdentifier", "userProperties"], "subscribe properties")?;
     let properties = SubscribeProperties {
         subscription_identifier: int_field(&props, "subscriptionIdentifier", 1.0, 268_435_455.0)?
             .map(|n| SubscriptionId::new(n as u32).map_err(|e| usage(&e.to_string())))
@@ -157,6 +161,12 @@ fn publish_request(
     message: &JsValue,
     options: &JsValue,
 ) -> Result<PublishRequest, JsValue> {
+    options_object(options, "publish options")?;
+    check_keys(
+        options,
+        &["qos", "retain", "dup", "properties", "timeout", "cbStorePut"],
+        "publish options",
+    )?;
     let props = field(options, "properties").unwrap_or(JsValue::UNDEFINED);
     Ok(PublishRequest {
         topic: topic_name(topic, "topic")?,
@@ -182,10 +192,11 @@ impl MqttClient {
         topic: JsValue,
         message: JsValue,
         options: JsValue,
-    ) -> Result<u64, JsValue> {
+    ) -> Result<(u64, QoS), JsValue> {
         let request = publish_request(&topic, &message, &options)?;
+        let qos = request.qos;
         let id = self.shared.core.borrow_mut().session.publish(host::now(), request);
-        id.map(|id| id.0).map_err(|e| error::from_usage(&e))
+        id.map(|id| (id.0, qos)).map_err(|e| error::from_usage(&e))
     }
 
     /// The request/response pattern (MQTT 5): publishes with a response topic and fresh
@@ -307,7 +318,10 @@ impl MqttClient {
                 TopicFilter::new(s).map_err(|e| usage(&e.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        options_object(&options, "unsubscribe options")?;
+        check_keys(&options, &["properties"], "unsubscribe")?;
         let props = field(&options, "properties").unwrap_or(JsValue::UNDEFINED);
+        check_keys(&props, &["userProperties"], "unsubscribe properties")?;
         let properties = UnsubscribeProperties { user_properties: user_properties(&props)? };
         self.shared.handlers.borrow_mut().retain(|h| !filters.contains(&h.filter));
         let id =
@@ -332,13 +346,19 @@ impl MqttClient {
         }
     }
 
-    fn add_listener(&self, event: String, f: Function, once: bool) -> MqttClient {
+    fn add_listener(&self, event: String, f: JsValue, once: bool) -> Result<MqttClient, JsValue> {
+        let f: Function = listener(f)?;
         if event == "packetsend" || event == "packetreceive" {
             self.shared.core.borrow_mut().session.set_packet_events(true);
         }
         self.shared.listeners.borrow_mut().push(Listener { event, f, once });
-        MqttClient { shared: self.shared.clone() }
+        Ok(MqttClient { shared: self.shared.clone() })
     }
+}
+
+/// A listener argument, which must be a function (EventEmitter throws a TypeError otherwise).
+fn listener(f: JsValue) -> Result<Function, JsValue> {
+    f.dyn_into().map_err(|f| usage(&format!("listener must be a function, got {}", describe(&f))))
 }
 
 /// Reports a refused command: to its callback or promise, or, with neither, as a thrown error.
@@ -367,29 +387,46 @@ fn promise(f: impl FnOnce(Completion)) -> Promise {
 #[wasm_bindgen]
 impl MqttClient {
     /// Adds a listener (MQTT.js / EventEmitter `on`).
-    pub fn on(&self, event: String, listener: Function) -> MqttClient {
+    pub fn on(
+        &self,
+        event: String,
+        #[wasm_bindgen(unchecked_param_type = "(...args: any[]) => void")] listener: JsValue,
+    ) -> Result<MqttClient, JsValue> {
         self.add_listener(event, listener, false)
     }
 
     /// Adds a listener called once.
-    pub fn once(&self, event: String, listener: Function) -> MqttClient {
+    pub fn once(
+        &self,
+        event: String,
+        #[wasm_bindgen(unchecked_param_type = "(...args: any[]) => void")] listener: JsValue,
+    ) -> Result<MqttClient, JsValue> {
         self.add_listener(event, listener, true)
     }
 
     /// Removes a listener.
-    pub fn off(&self, event: String, listener: Function) -> MqttClient {
+    pub fn off(
+        &self,
+        event: String,
+        #[wasm_bindgen(unchecked_param_type = "(...args: any[]) => void")] listener: JsValue,
+    ) -> Result<MqttClient, JsValue> {
+        let listener: Function = self::listener(listener)?;
         let mut listeners = self.shared.listeners.borrow_mut();
         if let Some(pos) =
             listeners.iter().position(|l| l.event == event && Object::is(&l.f, &listener))
         {
             listeners.remove(pos);
         }
-        MqttClient { shared: self.shared.clone() }
+        Ok(MqttClient { shared: self.shared.clone() })
     }
 
     /// Alias of `off`.
     #[wasm_bindgen(js_name = removeListener)]
-    pub fn remove_listener(&self, event: String, listener: Function) -> MqttClient {
+    pub fn remove_listener(
+        &self,
+        event: String,
+        #[wasm_bindgen(unchecked_param_type = "(...args: any[]) => void")] listener: JsValue,
+    ) -> Result<MqttClient, JsValue> {
         self.off(event, listener)
     }
 
@@ -412,8 +449,8 @@ impl MqttClient {
         );
         let completion = Completion { callback, promise: None };
         match self.do_publish(topic, message, options) {
-            Ok(id) => {
-                self.shared.core.borrow_mut().pending.insert(id, Pending::Publish(completion));
+            Ok((id, qos)) => {
+                self.shared.core.borrow_mut().pending.insert(id, Pending::Publish(completion, qos));
                 pump(&self.shared);
             }
             Err(e) => completion_fail(completion, e)?,
@@ -430,8 +467,8 @@ impl MqttClient {
         #[wasm_bindgen(unchecked_param_type = "IClientPublishOptions")] options: Option<JsValue>,
     ) -> Promise {
         match self.do_publish(topic, message, options.unwrap_or(JsValue::UNDEFINED)) {
-            Ok(id) => promise(|c| {
-                self.shared.core.borrow_mut().pending.insert(id, Pending::Publish(c));
+            Ok((id, qos)) => promise(|c| {
+                self.shared.core.borrow_mut().pending.insert(id, Pending::Publish(c, qos));
                 pump(&self.shared);
             }),
             Err(e) => Promise::reject(&e),

@@ -65,6 +65,43 @@ pub(crate) fn mqtt_string_field(obj: &JsValue, key: &str) -> Result<Option<MqttS
         .transpose()
 }
 
+/// Refuses keys of `obj` that are not in `known`, naming the key and where it was found: a
+/// typo (`retian`, `qoss`) would otherwise be ignored silently.
+pub(crate) fn check_keys(obj: &JsValue, known: &[&str], what: &str) -> Result<(), JsValue> {
+    let Some(o) = obj.dyn_ref::<Object>() else { return Ok(()) };
+    for key in Object::keys(o).iter().filter_map(|k| k.as_string()) {
+        if !known.contains(&key.as_str()) {
+            return Err(usage(&format!(
+                "unknown option {key:?} in {what}; known: {}",
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// An options argument: absent, or an object.
+pub(crate) fn options_object(v: &JsValue, what: &str) -> Result<(), JsValue> {
+    if v.is_undefined() || v.is_null() || (v.is_object() && !Array::is_array(v) && !v.is_function())
+    {
+        Ok(())
+    } else {
+        Err(usage(&format!("{what} must be an object, got {}", describe(v))))
+    }
+}
+
+/// Names of PUBLISH properties (MQTT.js).
+pub(crate) const PUBLISH_PROPERTIES: &[&str] = &[
+    "payloadFormatIndicator",
+    "messageExpiryInterval",
+    "topicAlias",
+    "responseTopic",
+    "correlationData",
+    "userProperties",
+    "subscriptionIdentifier",
+    "contentType",
+];
+
 /// A short description of a JS value for error messages.
 pub(crate) fn describe(v: &JsValue) -> String {
     if let Some(s) = v.as_string() {
@@ -190,6 +227,16 @@ fn binary_field(obj: &JsValue, key: &str) -> Result<Option<BinaryData>, JsValue>
 
 /// PUBLISH properties from MQTT.js's `properties` object.
 pub(crate) fn publish_properties(props: &JsValue) -> Result<PublishProperties, JsValue> {
+    publish_properties_among(props, PUBLISH_PROPERTIES)
+}
+
+/// PUBLISH-like properties, allowing the names in `known` (will properties add one).
+pub(crate) fn publish_properties_among(
+    props: &JsValue,
+    known: &[&str],
+) -> Result<PublishProperties, JsValue> {
+    options_object(props, "properties")?;
+    check_keys(props, known, "properties")?;
     let mut p = PublishProperties {
         payload_format_indicator: match field(props, "payloadFormatIndicator") {
             Some(v) => Some(
@@ -257,7 +304,7 @@ fn user_properties_js(props: &[UserProperty]) -> Option<JsValue> {
         let value = JsValue::from_str(&p.value);
         match Reflect::get(&obj, &key).ok().filter(|v| !v.is_undefined()) {
             Some(existing) if Array::is_array(&existing) => {
-                Array::from(&existing).push(&value);
+                existing.unchecked_ref::<Array>().push(&value);
             }
             Some(existing) => {
                 let _ = Reflect::set(&obj, &key, &Array::of2(&existing, &value));

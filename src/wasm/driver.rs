@@ -40,7 +40,7 @@ impl Completion {
 
 /// A command waiting for its acknowledgement.
 pub(crate) enum Pending {
-    Publish(Completion),
+    Publish(Completion, crate::codec::QoS),
     Subscribe(Completion, Vec<(String, SubscriptionOptions)>),
     Unsubscribe(Completion),
 }
@@ -83,6 +83,8 @@ pub(crate) struct Shared {
     /// Writes waiting for the browser's buffer to drain below the high-water mark.
     outbox: RefCell<std::collections::VecDeque<Vec<u8>>>,
     drain_timer: RefCell<Option<Timer>>,
+    /// `offline` was emitted and no connection has succeeded since.
+    offline: std::cell::Cell<bool>,
     pub(crate) listeners: RefCell<Vec<Listener>>,
     pub(crate) handlers: RefCell<Vec<Handler>>,
     /// `request()`s waiting, by correlation data.
@@ -125,6 +127,7 @@ impl Shared {
             timer: RefCell::new(None),
             outbox: RefCell::new(std::collections::VecDeque::new()),
             drain_timer: RefCell::new(None),
+            offline: std::cell::Cell::new(false),
             listeners: RefCell::new(Vec::new()),
             handlers: RefCell::new(Vec::new()),
             requests: RefCell::new(Vec::new()),
@@ -358,7 +361,11 @@ pub(crate) fn emit(shared: &Shared, event: &str, args: &[JsValue]) {
     };
     let args: Array = args.iter().collect();
     for f in fs {
-        let _ = f.apply(&JsValue::NULL, &args);
+        if let Err(e) = f.apply(&JsValue::NULL, &args) {
+            // A throwing listener must not break the client, nor vanish: it surfaces as an
+            // unhandled rejection, visible in the console and to `unhandledrejection`.
+            let _ = js_sys::Promise::reject(&e);
+        }
     }
 }
 
@@ -368,6 +375,7 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
         Event::Connecting { attempt } if attempt > 1 => emit(shared, "reconnect", &[]),
         Event::Connecting { .. } => {}
         Event::Connected(c) => {
+            shared.offline.set(false);
             let info = c.connack.properties.response_information.as_ref().map(|s| s.to_string());
             *shared.response_information.borrow_mut() = info;
             let connack = connack_packet(&c.connack, v5);
@@ -388,11 +396,20 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
             }
         }
         Event::Published { id, result } => {
-            if let Some(Pending::Publish(done)) = shared.core.borrow_mut().pending.remove(&id.0) {
+            let pending = shared.core.borrow_mut().pending.remove(&id.0);
+            if let Some(Pending::Publish(done, qos)) = pending {
+                // Like MQTT.js: nothing for QoS 0, the PUBACK for 1, the PUBCOMP for 2.
+                let ack = |cmd: &str, code: ReasonCode| {
+                    Obj::new().set("cmd", cmd).set("reasonCode", code as u8).build()
+                };
                 match result {
                     Ok(code) => done.call(
                         None,
-                        Obj::new().set("cmd", "puback").set("reasonCode", code as u8).build(),
+                        match qos {
+                            crate::codec::QoS::AtMostOnce => JsValue::UNDEFINED,
+                            crate::codec::QoS::AtLeastOnce => ack("puback", code),
+                            crate::codec::QoS::ExactlyOnce => ack("pubcomp", code),
+                        },
                     ),
                     Err(e) => done.call(Some(error::from_publish(&e)), JsValue::UNDEFINED),
                 }
@@ -534,7 +551,8 @@ fn closed(shared: &Rc<Shared>, reason: CloseReason, v5: bool) {
         _ => Obj::new(),
     };
     emit(shared, "close", &[info.set("error", err).build()]);
-    if !matches!(reason, CloseReason::ClientDisconnected) {
+    // Once per outage, like MQTT.js: not again for every failed reconnect attempt.
+    if !matches!(reason, CloseReason::ClientDisconnected) && !shared.offline.replace(true) {
         emit(shared, "offline", &[]);
     }
     let _ = v5;

@@ -8,8 +8,9 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::convert::{
-    bool_field, bytes, describe, field, int_field, mqtt_string_field, publish_properties,
-    qos_field, string_field, topic_name, user_properties,
+    bool_field, bytes, check_keys, describe, field, int_field, mqtt_string_field, options_object,
+    publish_properties_among, qos_field, string_field, topic_name, user_properties,
+    PUBLISH_PROPERTIES,
 };
 use super::error::usage;
 use crate::codec::{
@@ -168,11 +169,15 @@ fn parse_reconnect(js: &JsValue, o: &mut Options) -> Result<(), JsValue> {
 }
 
 fn parse_will(w: &JsValue) -> Result<Will, JsValue> {
+    options_object(w, "will")?;
+    check_keys(w, &["topic", "payload", "qos", "retain", "properties"], "will")?;
     let topic = field(w, "topic").ok_or_else(|| usage("will.topic is required"))?;
     let payload =
         field(w, "payload").map(|p| bytes(&p, "will.payload")).transpose()?.unwrap_or_default();
     let props = field(w, "properties").unwrap_or(JsValue::UNDEFINED);
-    let publish = publish_properties(&props)?;
+    let mut known = PUBLISH_PROPERTIES.to_vec();
+    known.push("willDelayInterval");
+    let publish = publish_properties_among(&props, &known)?;
     Ok(Will {
         topic: topic_name(&topic, "will.topic")?,
         payload: BinaryData::new(payload).map_err(|e| usage(&format!("will.payload: {e}")))?,
@@ -192,6 +197,22 @@ fn parse_will(w: &JsValue) -> Result<Will, JsValue> {
 }
 
 fn parse_connect_properties(p: &JsValue) -> Result<(ConnectProperties, Option<String>), JsValue> {
+    options_object(p, "properties")?;
+    check_keys(
+        p,
+        &[
+            "sessionExpiryInterval",
+            "receiveMaximum",
+            "maximumPacketSize",
+            "topicAliasMaximum",
+            "requestResponseInformation",
+            "requestProblemInformation",
+            "userProperties",
+            "authenticationMethod",
+            "authenticationData",
+        ],
+        "connect properties",
+    )?;
     let properties = ConnectProperties {
         session_expiry_interval: int_field(p, "sessionExpiryInterval", 0.0, 4_294_967_295.0)?
             .map(|n| n as u32),

@@ -2,6 +2,7 @@
 // loopback port), a static server for the repository (so pages import pkg/ exactly as a user
 // would), and Debian's headless Chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,25 +23,32 @@ export function freePort() {
   });
 }
 
-/** Starts mosquitto with a WebSocket listener; resolves when it logs that it is running. */
-export async function startMosquitto(extra = '') {
-  const dir = mkdtempSync(join(tmpdir(), 'wasmqtt-browser-'));
-  const ws = await freePort();
+/**
+ * Starts mosquitto with a WebSocket listener; resolves when it logs that it is running.
+ * `extra` is more configuration lines. `more.listener` is lines for the WebSocket listener
+ * (per-listener options such as `max_qos`); `more.port`, `more.tcpPort` and `more.dir` start
+ * it on given ports and persistence directory: `restart()` uses them to bring a broker back
+ * where it was.
+ */
+export async function startMosquitto(extra = '', more = {}) {
+  const dir = more.dir ?? mkdtempSync(join(tmpdir(), 'wasmqtt-browser-'));
+  const ws = more.port ?? await freePort();
   // mosquitto 2.0.11 exits ("Unable to start any listening sockets") when its only listener
   // is a WebSocket one, so a TCP listener comes along.
-  const tcp = await freePort();
+  const tcp = more.tcpPort ?? await freePort();
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, [
     'user root', 'per_listener_settings false', 'allow_anonymous true', 'log_dest stderr',
     'persistence true', `persistence_location ${dir}/`, extra,
     `listener ${tcp} 127.0.0.1`,
-    `listener ${ws} 127.0.0.1`, 'protocol websockets', '',
+    `listener ${ws} 127.0.0.1`, 'protocol websockets', more.listener ?? '', '',
   ].join('\n'));
   const bin = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
   const child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise((ok) => child.once('exit', ok));
   await new Promise((ok, fail) => {
     let log = '';
-    const timer = setTimeout(() => fail(new Error(`mosquitto did not start:\n${log}`)), 10000);
+    const timer = setTimeout(() => { child.kill('SIGKILL'); fail(new Error(`mosquitto did not start:\n${log}`)); }, 10000);
     child.stderr.on('data', (d) => {
       log += d;
       if (log.includes(' running')) { clearTimeout(timer); ok(); }
@@ -48,7 +56,133 @@ export async function startMosquitto(extra = '') {
     child.on('exit', (code) => fail(new Error(`mosquitto exited ${code}:\n${log}`)));
   });
   child.stderr.resume();
-  return { url: `ws://127.0.0.1:${ws}/mqtt`, port: ws, tcpPort: tcp, stop: () => child.kill('SIGKILL') };
+  return {
+    url: `ws://127.0.0.1:${ws}/mqtt`, port: ws, tcpPort: tcp, dir,
+    stop: () => child.kill('SIGKILL'),
+    /** Kills it with `signal` (SIGTERM lets it write its persistence file) and waits for the exit. */
+    kill: async (signal = 'SIGTERM') => { child.kill(signal); await exited; },
+    /** A new mosquitto on the same ports, configuration and persistence directory. */
+    restart: () => startMosquitto(extra, { ...more, port: ws, tcpPort: tcp, dir }),
+  };
+}
+
+/**
+ * A scripted WebSocket peer, for what no broker here does (split frames, incoming topic
+ * aliases, a server that stays silent): Node's http upgrade, the RFC 6455 handshake and
+ * framing by hand. `onConnection(conn)` gets each connection:
+ *   conn.path, conn.protocols   the request path and the offered subprotocols
+ *   await conn.next()           the next MQTT packet from the client: { type, flags, body, bytes }
+ *   conn.send(...frames)        each argument (bytes) as one binary frame
+ *   conn.closed                 resolves when the client's TCP connection ends
+ * Errors thrown by `onConnection` are collected in the returned `errors`.
+ */
+export async function startWsPeer(onConnection) {
+  const port = await freePort();
+  const sockets = new Set();
+  const server = createServer((req, res) => { res.writeHead(404); res.end(); });
+  server.on('upgrade', (req, socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    const accept = createHash('sha1')
+      .update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+    socket.write(['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade',
+      `Sec-WebSocket-Accept: ${accept}`, ...(protocols.length ? [`Sec-WebSocket-Protocol: ${protocols[0]}`] : []),
+      '', ''].join('\r\n'));
+    const conn = new PeerConnection(req, socket, protocols);
+    // A script that fails (a packet that never came) is recorded, not an unhandled rejection.
+    Promise.resolve().then(() => onConnection(conn)).catch((e) => errors.push(e));
+  });
+  const errors = [];
+  await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
+  return {
+    url: (path = '/mqtt') => `ws://127.0.0.1:${port}${path}`,
+    port,
+    errors,
+    stop: () => { for (const s of sockets) s.destroy(); server.close(); },
+  };
+}
+
+class PeerConnection {
+  constructor(req, socket, protocols) {
+    this.path = req.url;
+    this.protocols = protocols;
+    this.socket = socket;
+    this.frames = Buffer.alloc(0);   // raw WebSocket bytes not yet parsed
+    this.stream = Buffer.alloc(0);   // MQTT bytes not yet parsed
+    this.packets = [];
+    this.waiters = [];
+    this.closed = new Promise((ok) => socket.once('close', ok));
+    socket.on('data', (d) => this.onData(d));
+    this.closed.then(() => { for (const w of this.waiters.splice(0)) w.fail(new Error('peer: connection closed')); });
+  }
+
+  onData(d) {
+    this.frames = Buffer.concat([this.frames, d]);
+    for (;;) {
+      const f = this.frames;
+      if (f.length < 2) return;
+      const opcode = f[0] & 0x0f;
+      let len = f[1] & 0x7f;
+      let at = 2;
+      if (len === 126) { if (f.length < 4) return; len = f.readUInt16BE(2); at = 4; }
+      else if (len === 127) { if (f.length < 10) return; len = Number(f.readBigUInt64BE(2)); at = 10; }
+      const masked = (f[1] & 0x80) !== 0;
+      const mask = masked ? f.subarray(at, at + 4) : null;
+      if (masked) at += 4;
+      if (f.length < at + len) return;
+      const payload = Buffer.from(f.subarray(at, at + len));
+      if (mask) for (let i = 0; i < payload.length; i++) payload[i] ^= mask[i % 4];
+      this.frames = f.subarray(at + len);
+      if (opcode === 0x8) { this.frame(0x8, payload.subarray(0, 2)); this.socket.end(); return; }
+      if (opcode === 0x9) { this.frame(0xa, payload); continue; }
+      if (opcode === 0x2 || opcode === 0x0) { this.stream = Buffer.concat([this.stream, payload]); this.parse(); }
+    }
+  }
+
+  parse() {
+    for (;;) {
+      const s = this.stream;
+      let len = 0;
+      let shift = 0;
+      let at = 1;
+      for (;;) {
+        if (at >= s.length) return;
+        const b = s[at++];
+        len |= (b & 0x7f) << shift;
+        shift += 7;
+        if ((b & 0x80) === 0) break;
+      }
+      if (s.length < at + len) return;
+      const packet = { type: s[0] >> 4, flags: s[0] & 0x0f, body: Buffer.from(s.subarray(at, at + len)), bytes: Buffer.from(s.subarray(0, at + len)) };
+      this.stream = s.subarray(at + len);
+      const w = this.waiters.shift();
+      if (w) w.ok(packet); else this.packets.push(packet);
+    }
+  }
+
+  /** The next MQTT packet from the client. */
+  next(timeout = 5000) {
+    if (this.packets.length) return Promise.resolve(this.packets.shift());
+    return new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error('peer: no packet from the client')), timeout);
+      this.waiters.push({ ok: (p) => { clearTimeout(timer); ok(p); }, fail: (e) => { clearTimeout(timer); fail(e); } });
+    });
+  }
+
+  frame(opcode, payload) {
+    const n = payload.length;
+    const head = n < 126 ? Buffer.from([0x80 | opcode, n])
+      : n < 65536 ? Buffer.from([0x80 | opcode, 126, n >> 8, n & 0xff])
+        : (() => { const h = Buffer.alloc(10); h[0] = 0x80 | opcode; h[1] = 127; h.writeBigUInt64BE(BigInt(n), 2); return h; })();
+    if (!this.socket.destroyed) this.socket.write(Buffer.concat([head, payload]));
+  }
+
+  /** Sends each argument as one binary frame. */
+  send(...frames) {
+    for (const f of frames) this.frame(0x2, Buffer.from(f));
+  }
 }
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
