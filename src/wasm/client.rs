@@ -55,7 +55,27 @@ fn start(url: String, options: JsValue) -> Result<MqttClient, JsValue> {
         })?),
         None => None,
     };
-    Ok(MqttClient { shared: Shared::new(session, urls, transform, options) })
+    let store_key = store_key(&options)?;
+    Ok(MqttClient { shared: Shared::new(store_key, session, urls, transform, options) })
+}
+
+/// `store: true` or `{ name }`: the IndexedDB key for this client's session. The session is
+/// found again by its client id, so one must be given.
+fn store_key(options: &JsValue) -> Result<Option<String>, JsValue> {
+    let Some(store) = field(options, "store") else { return Ok(None) };
+    let name = match store.as_bool() {
+        Some(false) => return Ok(None),
+        Some(true) => "default".to_owned(),
+        None => string_field_of(&store, "name")?.unwrap_or_else(|| "default".into()),
+    };
+    let client_id = string_field_of(options, "clientId")?.filter(|id| !id.is_empty());
+    let client_id = client_id
+        .ok_or_else(|| usage("store needs a clientId: the stored session is found again by it"))?;
+    Ok(Some(format!("{name}/{client_id}")))
+}
+
+fn string_field_of(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+    super::convert::string_field(obj, key)
 }
 
 /// Connects to `url` (`ws://` or `wss://`) in the background, like MQTT.js's `connect`.
@@ -65,8 +85,7 @@ pub fn connect(
     #[wasm_bindgen(unchecked_param_type = "IClientOptions")] options: Option<JsValue>,
 ) -> Result<MqttClient, JsValue> {
     let client = start(url, options.unwrap_or(JsValue::UNDEFINED))?;
-    client.shared.core.borrow_mut().session.connect(host::now());
-    pump(&client.shared);
+    super::store::begin(&client.shared);
     Ok(client)
 }
 
@@ -86,8 +105,7 @@ pub fn connect_async(
     let waiter = Promise::new(&mut |resolve, reject| {
         shared.core.borrow_mut().connect_waiter = Some((resolve, reject, handle.clone()));
     });
-    shared.core.borrow_mut().session.connect(host::now());
-    pump(&shared);
+    super::store::begin(&shared);
     waiter
 }
 

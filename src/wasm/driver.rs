@@ -85,6 +85,11 @@ pub(crate) struct Shared {
     drain_timer: RefCell<Option<Timer>>,
     /// `offline` was emitted and no connection has succeeded since.
     offline: std::cell::Cell<bool>,
+    /// The IndexedDB key of this session, with the `store` option.
+    pub(crate) store_key: Option<String>,
+    /// A write to the store is under way / another is needed after it.
+    pub(crate) store_busy: std::cell::Cell<bool>,
+    pub(crate) store_dirty: std::cell::Cell<bool>,
     pub(crate) listeners: RefCell<Vec<Listener>>,
     pub(crate) handlers: RefCell<Vec<Handler>>,
     /// `request()`s waiting, by correlation data.
@@ -106,6 +111,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(
+        store_key: Option<String>,
         session: Session,
         urls: Vec<String>,
         transform_url: Option<Function>,
@@ -128,6 +134,9 @@ impl Shared {
             outbox: RefCell::new(std::collections::VecDeque::new()),
             drain_timer: RefCell::new(None),
             offline: std::cell::Cell::new(false),
+            store_key,
+            store_busy: std::cell::Cell::new(false),
+            store_dirty: std::cell::Cell::new(false),
             listeners: RefCell::new(Vec::new()),
             handlers: RefCell::new(Vec::new()),
             requests: RefCell::new(Vec::new()),
@@ -155,6 +164,7 @@ pub(crate) fn pump(shared: &Rc<Shared>) {
         if transmits.is_empty() && events.is_empty() {
             break;
         }
+        super::store::save(shared);
         for t in transmits {
             perform(shared, t);
         }

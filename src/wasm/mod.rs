@@ -9,6 +9,7 @@ mod error;
 mod host;
 mod options;
 mod socket;
+mod store;
 mod types;
 
 pub use client::{connect, connect_async, MqttClient};

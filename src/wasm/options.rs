@@ -40,6 +40,7 @@ const KNOWN: &[&str] = &[
     "queueLimitBytes",
     "servers",
     "transformWsUrl",
+    "store",
 ];
 
 /// MQTT.js options that have no meaning in a browser or only restate a default: accepted and

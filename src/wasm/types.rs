@@ -64,6 +64,9 @@ export interface IClientOptions {
   servers?: { host: string; port?: number; protocol?: 'ws' | 'wss'; path?: string }[];
   /** Called for every attempt; may return a promise (e.g. a freshly presigned URL). */
   transformWsUrl?: (url: string, options: IClientOptions) => string | Promise<string>;
+  /** Keep unacknowledged QoS 1/2 messages and QoS 2 receive state in IndexedDB across page
+   *  reloads (needs a clientId; use clean: false to resume). */
+  store?: boolean | { name?: string };
 }
 
 export interface IClientPublishOptions {
