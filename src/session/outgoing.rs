@@ -39,6 +39,19 @@ pub struct PublishRequest {
     pub properties: PublishProperties,
 }
 
+/// A stored PUBLISH back as the request it came from (its packet id and DUP dropped).
+impl From<Publish> for PublishRequest {
+    fn from(p: Publish) -> Self {
+        Self {
+            topic: p.topic,
+            payload: p.payload,
+            qos: p.delivery.qos(),
+            retain: p.retain,
+            properties: p.properties,
+        }
+    }
+}
+
 /// A message accepted but not yet sent.
 #[derive(Debug)]
 pub(crate) struct Queued {
@@ -283,14 +296,7 @@ impl Outgoing {
                 2 => Awaiting::Rec,
                 3 => Awaiting::Comp,
                 _ => {
-                    let p = m.publish;
-                    let request = PublishRequest {
-                        topic: p.topic,
-                        payload: p.payload,
-                        qos: p.delivery.qos(),
-                        retain: p.retain,
-                        properties: p.properties,
-                    };
+                    let request = PublishRequest::from(m.publish);
                     self.push(Queued { id, seq: m.seq, request, expires_at: m.expires_at }, false);
                     continue;
                 }
@@ -575,14 +581,7 @@ impl Session {
                     .push_back(Event::Published { id: m.id, result: Ok(ReasonCode::Success) });
                 continue;
             }
-            let p = m.publish;
-            let request = PublishRequest {
-                topic: p.topic,
-                payload: p.payload,
-                qos: p.delivery.qos(),
-                retain: p.retain,
-                properties: p.properties,
-            };
+            let request = PublishRequest::from(m.publish);
             back.push(Queued { id: m.id, seq: m.seq, request, expires_at: m.expires_at });
         }
         for item in back.into_iter().rev() {
