@@ -1,36 +1,11 @@
 // Bad input through the JS API: a typed MqttUsageError naming the bad value, never a page error.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startMosquitto, startServer, launchBrowser, openPage, startWsPeer } from './harness.mjs';
-import { installHelpers, packet, publish } from './features-support.mjs';
+import { useFixtures, packet, publish } from './features-support.mjs';
 
 let broker, limits, server, browser, page;
 
-before(async () => {
-  const aclDir = mkdtempSync(join(tmpdir(), 'wasmqtt-acl-'));
-  writeFileSync(join(aclDir, 'acl'), 'topic readwrite ok/#\n');
-  // Each assigned as soon as it is up, so that after() stops it even if another fails.
-  await Promise.all([
-    startMosquitto().then((b) => { broker = b; }),
-    // Limits the client must learn from CONNACK and respect; publishing outside ok/# is denied.
-    startMosquitto(`max_packet_size 1000\nretain_available false\nmax_keepalive 10\nacl_file ${join(aclDir, 'acl')}`,
-      { listener: 'max_qos 1' }).then((b) => { limits = b; }),
-    startServer().then((s) => { server = s; }),
-    launchBrowser().then((b) => { browser = b; }),
-  ]);
-  page = await openPage(browser, server.origin);
-  await installHelpers(page);
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-  broker?.stop();
-  limits?.stop();
-});
+useFixtures((f) => ({ broker, limits, server, browser, page } = f));
 
 test('bad input: typed MqttUsageError naming the bad value, thrown or rejected, never a page error; the clients keep working', async () => {
   const got = await page.evaluate(async ({ url, limitsUrl }) => {

@@ -3,38 +3,14 @@
 // can play the other side (split frames, incoming topic aliases, a silent server, CONNACK
 // properties mosquitto never sends), against a scripted WebSocket peer.
 // Rows 13 to 24.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startMosquitto, startServer, launchBrowser, openPage, startWsPeer } from './harness.mjs';
-import { V, connack, installHelpers, packet, parseConnect, props, publish, str, u16 } from './features-support.mjs';
+import { startMosquitto, startWsPeer } from './harness.mjs';
+import { useFixtures, V, connack, packet, parseConnect, props, publish, str, u16 } from './features-support.mjs';
 
 let broker, limits, server, browser, page;
 
-before(async () => {
-  const aclDir = mkdtempSync(join(tmpdir(), 'wasmqtt-acl-'));
-  writeFileSync(join(aclDir, 'acl'), 'topic readwrite ok/#\n');
-  // Each assigned as soon as it is up, so that after() stops it even if another fails.
-  await Promise.all([
-    startMosquitto().then((b) => { broker = b; }),
-    // Limits the client must learn from CONNACK and respect; publishing outside ok/# is denied.
-    startMosquitto(`max_packet_size 1000\nretain_available false\nmax_keepalive 10\nacl_file ${join(aclDir, 'acl')}`,
-      { listener: 'max_qos 1' }).then((b) => { limits = b; }),
-    startServer().then((s) => { server = s; }),
-    launchBrowser().then((b) => { browser = b; }),
-  ]);
-  page = await openPage(browser, server.origin);
-  await installHelpers(page);
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-  broker?.stop();
-  limits?.stop();
-});
+useFixtures((f) => ({ broker, limits, server, browser, page } = f));
 
 test('row 13: request(): response topic and correlation data handled, a wrong correlation ignored; 3.1.1 refused', async () => {
   const got = await page.evaluate(async (url) => {

@@ -1,6 +1,12 @@
-// Helpers shared by the features*.test.mjs files: in-page helpers and MQTT byte builders for
-// the scripted WebSocket peer.
+// Shared by the FEATURES browser test files: the fixtures (a default mosquitto, one with limits,
+// the static server, Chromium, a page with in-page helpers) and MQTT byte builders for the
+// scripted WebSocket peer.
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMosquitto, startServer, launchBrowser, openPage } from './harness.mjs';
 
 /** In-page helpers, as `window.h`: no sleeps, every wait bounded so a test fails, not hangs. */
 export async function installHelpers(p) {
@@ -105,4 +111,33 @@ export function subscribeFilter(p, v5) {
   return b.subarray(at + 2, at + 2 + b.readUInt16BE(at)).toString();
 }
 
-// ---- Rows ----------------------------------------------------------------------------------
+/**
+ * Starts the fixtures before a file's tests and stops them after; `assign` receives
+ * `{ broker, limits, server, browser, page }` once they are up.
+ */
+export function useFixtures(assign) {
+  let broker, limits, server, browser, page;
+  before(async () => {
+    const aclDir = mkdtempSync(join(tmpdir(), 'wasmqtt-acl-'));
+    writeFileSync(join(aclDir, 'acl'), 'topic readwrite ok/#\n');
+    // Each assigned as soon as it is up, so that after() stops it even if another fails.
+    await Promise.all([
+      startMosquitto().then((b) => { broker = b; }),
+      // Limits the client must learn from CONNACK and respect; publishing outside ok/# is denied.
+      startMosquitto(`max_packet_size 1000\nretain_available false\nmax_keepalive 10\nacl_file ${join(aclDir, 'acl')}`,
+        { listener: 'max_qos 1' }).then((b) => { limits = b; }),
+      startServer().then((s) => { server = s; }),
+      launchBrowser().then((b) => { browser = b; }),
+    ]);
+    page = await openPage(browser, server.origin);
+    await installHelpers(page);
+    assign({ broker, limits, server, browser, page });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.stop();
+    broker?.stop();
+    limits?.stop();
+  });
+}
