@@ -167,3 +167,37 @@ fn save_restore_save_is_stable() {
     again.session.restore_state(pair.now, &saved).unwrap();
     assert_eq!(again.session.save_state(pair.now), saved);
 }
+
+#[test]
+fn messages_published_before_the_restore_go_after_the_restored_ones() {
+    // An application publishes at once while the stored state is still being read.
+    let (_, saved, _) = mid_flight();
+    let mut pair = Pair::new(options());
+    let mut early = req("early", QoS::AtLeastOnce, b"four");
+    early.properties.message_expiry_interval = Some(50);
+    let early_id = pair.session.publish(pair.now, early).unwrap();
+    pair.session.restore_state(pair.now, &saved).unwrap();
+    assert_eq!(pair.session.queued_messages().0, 2, "three restored, early one still queued");
+    pair.connect_with(false, Default::default());
+    let publishes: Vec<Publish> = pair
+        .sent()
+        .into_iter()
+        .filter_map(|p| if let Packet::Publish(p) = p { Some(p) } else { None })
+        .collect();
+    let payloads: Vec<&[u8]> = publishes.iter().map(|p| p.payload.as_slice()).collect();
+    assert_eq!(payloads, [&b"one"[..], b"three", b"four"]);
+    assert_eq!(publishes[2].properties.message_expiry_interval, Some(50), "its expiry kept");
+    // The early message keeps its request id: its completion reaches the right caller.
+    pair.events();
+    pair.receive(Packet::PubAck(Ack::new(publishes[2].delivery.packet_id().unwrap())));
+    let completed: Vec<_> = pair
+        .events()
+        .into_iter()
+        .filter_map(
+            |e| if let Event::Published { id, result } = e { Some((id, result)) } else { None },
+        )
+        .collect();
+    assert_eq!(completed.len(), 1);
+    assert_eq!(completed[0].0, early_id);
+    assert!(completed[0].1.is_ok());
+}

@@ -282,12 +282,17 @@ impl Outgoing {
         out
     }
 
-    /// Takes back stored messages into an empty session, each under a new request id.
+    /// Takes back stored messages, each under a new request id, into a session with nothing
+    /// in flight. Messages already queued keep their request ids and go after the stored ones,
+    /// renumbered so that the queue stays in sequence order.
     pub(crate) fn import(
         &mut self,
         messages: Vec<StoredMessage>,
         mut next_id: impl FnMut() -> RequestId,
     ) {
+        let newer = std::mem::take(&mut self.queue);
+        self.queued_bytes = 0;
+        self.expiries.clear();
         for m in messages {
             self.next_seq = self.next_seq.max(m.seq).max(m.order);
             let id = next_id();
@@ -312,6 +317,10 @@ impl Outgoing {
                 expires_at: m.expires_at,
             };
             self.inflight.insert(pid.get(), inflight);
+        }
+        for mut item in newer {
+            item.seq = self.take_seq();
+            self.push(item, false);
         }
     }
 }

@@ -29,7 +29,7 @@ pub enum StateError {
     /// The bytes are not a stored session (or from an incompatible version).
     #[error("not a stored wasmqtt session: {0}")]
     Invalid(String),
-    /// Restoring needs a fresh session: not connected, nothing queued or in flight.
+    /// Restoring needs a session that never connected: nothing in flight, no QoS 2 received.
     #[error("state can only be restored into a fresh session, before connect")]
     NotFresh,
 }
@@ -108,10 +108,11 @@ impl Session {
     /// Restores what [`Session::save_state`] saved, into a fresh session before `connect`.
     /// Connect with Clean Start false (and a Session Expiry Interval under MQTT 5) for the
     /// server to resume the exchanges; if it has no session, in-flight messages are sent again
-    /// as new ones, as after any lost session.
+    /// as new ones, as after any lost session. Messages published before the restore (an
+    /// application that publishes while the stored state is still being read) stay queued,
+    /// after the restored ones: they are newer.
     pub fn restore_state(&mut self, now: Instant, bytes: &[u8]) -> Result<(), StateError> {
         let fresh = self.state == State::Idle
-            && self.outgoing.queued_len() == 0
             && self.outgoing.inflight_len() == 0
             && self.incoming_qos2.len() == 0;
         if !fresh {

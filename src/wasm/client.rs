@@ -687,6 +687,14 @@ impl MqttClient {
         super::driver::buffered_amount(&self.shared)
     }
 
+    /// Resolves once every session change so far is committed to IndexedDB (with the `store`
+    /// option; at once without it). Await it before navigating away on purpose: a write still
+    /// under way when the page goes may be dropped by the browser.
+    #[wasm_bindgen(js_name = whenStored, unchecked_return_type = "Promise<void>")]
+    pub fn when_stored(&self) -> Promise {
+        super::store::when_stored(&self.shared)
+    }
+
     /// The options passed to `connect`.
     #[wasm_bindgen(getter)]
     pub fn options(&self) -> JsValue {

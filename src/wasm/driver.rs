@@ -90,6 +90,12 @@ pub(crate) struct Shared {
     /// A write to the store is under way / another is needed after it.
     pub(crate) store_busy: std::cell::Cell<bool>,
     pub(crate) store_dirty: std::cell::Cell<bool>,
+    /// The stored state has been read (and restored): writing before that would overwrite it.
+    pub(crate) store_ready: std::cell::Cell<bool>,
+    /// The state last written, so that an unchanged state is not written again.
+    pub(crate) store_written: RefCell<Vec<u8>>,
+    /// `whenStored()` promises waiting for the writes under way to complete.
+    pub(crate) store_waiters: RefCell<Vec<Function>>,
     pub(crate) listeners: RefCell<Vec<Listener>>,
     pub(crate) handlers: RefCell<Vec<Handler>>,
     /// `request()`s waiting, by correlation data.
@@ -137,6 +143,9 @@ impl Shared {
             store_key,
             store_busy: std::cell::Cell::new(false),
             store_dirty: std::cell::Cell::new(false),
+            store_ready: std::cell::Cell::new(false),
+            store_written: RefCell::new(Vec::new()),
+            store_waiters: RefCell::new(Vec::new()),
             listeners: RefCell::new(Vec::new()),
             handlers: RefCell::new(Vec::new()),
             requests: RefCell::new(Vec::new()),
@@ -164,7 +173,6 @@ pub(crate) fn pump(shared: &Rc<Shared>) {
         if transmits.is_empty() && events.is_empty() {
             break;
         }
-        super::store::save(shared);
         for t in transmits {
             perform(shared, t);
         }
@@ -172,6 +180,8 @@ pub(crate) fn pump(shared: &Rc<Shared>) {
             dispatch(shared, e);
         }
     }
+    // Every command ends in a pump, so a message queued while offline is stored at once.
+    super::store::save(shared);
     arm_timer(shared);
 }
 

@@ -83,8 +83,7 @@ pub(crate) fn begin(shared: &Rc<Shared>) {
                     );
                 }
             }
-            shared.core.borrow_mut().session.connect(host::now());
-            pump(&shared);
+            start_after_load(&shared);
         }
     };
     let weak = Rc::downgrade(shared);
@@ -98,28 +97,82 @@ pub(crate) fn begin(shared: &Rc<Shared>) {
                 e.as_string().unwrap_or_default()
             ))],
         );
-        shared.core.borrow_mut().session.connect(host::now());
-        pump(&shared);
+        start_after_load(&shared);
     });
 }
 
-/// Writes the state after a change: one write at a time, the latest state last.
+/// The stored state is read: writes may begin, then the session connects.
+fn start_after_load(shared: &Rc<Shared>) {
+    shared.store_ready.set(true);
+    shared.store_dirty.set(false);
+    shared.core.borrow_mut().session.connect(host::now());
+    pump(shared);
+    save(shared);
+}
+
+/// Writes the state after a change: one write at a time, the latest state last, and only
+/// when it differs from what was last written.
 pub(crate) fn save(shared: &Rc<Shared>) {
     let Some(key) = shared.store_key.clone() else { return };
-    if shared.store_busy.replace(true) {
+    if shared.store_busy.get() || !shared.store_ready.get() {
         shared.store_dirty.set(true);
         return;
     }
     let bytes = shared.core.borrow().session.save_state(host::now());
-    let done = {
+    if *shared.store_written.borrow() == bytes {
+        return settle_waiters(shared);
+    }
+    shared.store_busy.set(true);
+    let written = {
         let weak = Rc::downgrade(shared);
+        let bytes = bytes.clone();
         move |_: JsValue| {
             let Some(shared) = weak.upgrade() else { return };
-            shared.store_busy.set(false);
-            if shared.store_dirty.replace(false) {
-                save(&shared);
-            }
+            *shared.store_written.borrow_mut() = bytes;
+            write_finished(&shared);
         }
     };
-    then(&store_save(&key, Uint8Array::from(bytes.as_slice())), done.clone(), done);
+    let failed = {
+        let weak = Rc::downgrade(shared);
+        move |e: JsValue| {
+            let Some(shared) = weak.upgrade() else { return };
+            let reason = e.as_string().unwrap_or_else(|| format!("{e:?}"));
+            emit(
+                &shared,
+                "error",
+                &[error::usage(&format!("IndexedDB could not be written: {reason}"))],
+            );
+            write_finished(&shared);
+        }
+    };
+    then(&store_save(&key, Uint8Array::from(bytes.as_slice())), written, failed);
+}
+
+/// A write is over: write again if the state changed meanwhile, else wake `whenStored()`.
+fn write_finished(shared: &Rc<Shared>) {
+    shared.store_busy.set(false);
+    if shared.store_dirty.replace(false) {
+        save(shared);
+    } else {
+        settle_waiters(shared);
+    }
+}
+
+fn settle_waiters(shared: &Rc<Shared>) {
+    let waiters = std::mem::take(&mut *shared.store_waiters.borrow_mut());
+    for resolve in waiters {
+        let _ = resolve.call0(&JsValue::UNDEFINED);
+    }
+}
+
+/// A promise that resolves once every state change so far is committed to IndexedDB (at
+/// once without the `store` option). Only then does the state survive a page reload: the
+/// browser may drop a write still in flight when the page goes away.
+pub(crate) fn when_stored(shared: &Rc<Shared>) -> Promise {
+    // Changes that produced no output (a message queued while offline) are written now.
+    save(shared);
+    if shared.store_key.is_none() || (shared.store_ready.get() && !shared.store_busy.get()) {
+        return Promise::resolve(&JsValue::UNDEFINED);
+    }
+    Promise::new(&mut |resolve, _| shared.store_waiters.borrow_mut().push(resolve))
 }

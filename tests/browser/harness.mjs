@@ -200,13 +200,15 @@ export async function startServer() {
   return { origin: `http://127.0.0.1:${port}`, stop: () => server.close() };
 }
 
+const BROWSER_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+
 /** Launches headless Chromium with the flags this machine needs. */
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    args: BROWSER_FLAGS,
   });
 }
 
