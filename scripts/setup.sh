@@ -7,6 +7,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WASM_PACK_VERSION=0.15.1
+TRUNK_VERSION=0.21.14
 CARGO_FUZZ_VERSION=0.13.2
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 
@@ -47,6 +48,52 @@ ensure_wasm_pack() {
     log "installing wasm-pack $WASM_PACK_VERSION"
     cargo install -q --locked wasm-pack --version "$WASM_PACK_VERSION"
   fi
+}
+
+# trunk builds the Leptos app in www/ (0.22 needs a newer rustc than ours).
+ensure_trunk() {
+  if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
+    log "installing trunk $TRUNK_VERSION (about 8 minutes the first time)"
+    cargo install -q --locked trunk --version "$TRUNK_VERSION"
+  fi
+}
+
+# The app in www/ as a static site in www/dist (trunk, wasm-bindgen and wasm-opt as pinned).
+build_app() {
+  ensure_rust_target
+  ensure_wasm_bindgen_cli
+  ensure_node_tools
+  ensure_trunk
+  log "trunk build --release -> www/dist"
+  (cd "$ROOT/www" && PATH="$ROOT/node_modules/.bin:$PATH" XDG_CACHE_HOME="$ROOT/target/trunk-cache" \
+    trunk --skip-version-check build --release)
+}
+
+# A mosquitto configuration for the app: anonymous, a TCP listener (2.0.11 will not start with
+# only a WebSocket one) and the WebSocket listener, both on loopback.
+write_mosquitto_conf() {
+  local dir=$1 tcp=$2 ws=$3
+  cat >"$dir/mosquitto.conf" <<CONF
+user root
+per_listener_settings false
+allow_anonymous true
+log_dest stderr
+persistence false
+listener $tcp 127.0.0.1
+listener $ws 127.0.0.1
+protocol websockets
+CONF
+}
+
+# Waits (up to 15 s) until something listens on 127.0.0.1:$1.
+wait_for_port() {
+  local i
+  for i in $(seq 1 150); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on port $1 after 15 s" >&2
+  return 1
 }
 
 # Node tools pinned in package-lock.json (binaryen's wasm-opt: Debian's breaks wasm-bindgen output).

@@ -1,23 +1,32 @@
 //! The browser layer, compiled for `wasm32` only: a WebSocket transport, a driver that pumps
 //! bytes, deadlines and events between the sans-IO session and the browser, and an API shaped
-//! like MQTT.js 5 (`connect`, `connectAsync`, `MqttClient`).
+//! like MQTT.js 5 (`connect`, `connectAsync`, `MqttClient`); Rust apps use [`Connection`].
 
+#[cfg(feature = "js-api")]
 mod client;
+mod connection;
+#[cfg(feature = "js-api")]
 mod convert;
+#[cfg(feature = "js-api")]
 mod driver;
+#[cfg(feature = "js-api")]
 mod error;
 mod host;
+#[cfg(feature = "js-api")]
 mod options;
 mod socket;
+#[cfg(feature = "js-api")]
 mod store;
+#[cfg(feature = "js-api")]
 mod types;
 
+#[cfg(feature = "js-api")]
 pub use client::{connect, connect_async, MqttClient};
-
-use wasm_bindgen::prelude::wasm_bindgen;
+pub use connection::Connection;
 
 /// The library version, so a page can tell which build it loaded.
-#[wasm_bindgen]
+#[cfg(feature = "js-api")]
+#[wasm_bindgen::prelude::wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }

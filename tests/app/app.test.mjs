@@ -1,0 +1,101 @@
+// The app in www/dist, end to end in headless Chromium against mosquitto: it opens connected
+// to the broker named in ?broker=, subscribes, publishes and shows the messages. Controls are
+// found by their accessible names (MQTTX's wording), as users and screen readers find them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMosquitto, startServer, launchBrowser, ROOT } from '../browser/harness.mjs';
+
+let broker, server, browser;
+const SHOTS = join(ROOT, 'target', 'screenshots');
+
+before(async () => {
+  broker = await startMosquitto();
+  server = await startServer();
+  browser = await launchBrowser();
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+  broker?.stop();
+});
+
+async function openApp() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(`${server.origin}/www/dist/index.html?broker=${encodeURIComponent(broker.url)}`);
+  page.errors = errors;
+  return page;
+}
+
+test('the app opens connected to the local broker, subscribes, publishes and shows both sides', async () => {
+  const page = await openApp();
+  const header = page.getByRole('status');
+  await header.getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  const connections = page.getByRole('navigation', { name: 'Connections' });
+  await connections.getByText('Local mosquitto').waitFor();
+
+  const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
+  await subscriptions.getByLabel('Topic').fill('app/e2e/#');
+  await subscriptions.getByLabel('QoS', { exact: true }).selectOption('1');
+  await subscriptions.getByRole('button', { name: 'Subscribe' }).click();
+  await subscriptions.getByText('granted QoS 1').waitFor({ timeout: 5000 });
+
+  const publish = page.getByRole('region', { name: 'Publish' });
+  await publish.getByLabel('Topic').fill('app/e2e/one');
+  await publish.getByLabel('Format', { exact: true }).selectOption('Plaintext');
+  await publish.getByLabel('QoS', { exact: true }).selectOption('1');
+  await publish.getByLabel('Payload').fill('hello from the app');
+  await publish.getByRole('button', { name: 'Send' }).click();
+
+  const messages = page.getByRole('region', { name: 'Messages' });
+  await messages.locator('.message.received').getByText('hello from the app').waitFor({ timeout: 5000 });
+  await messages.locator('.message.published').getByText('hello from the app').waitFor();
+  assert.equal(await messages.locator('.message').count(), 2);
+
+  // Ctrl+Enter sends, retained messages carry the badge when they come back from the store.
+  await publish.getByLabel('Retain').check();
+  await publish.getByLabel('Payload').fill('kept');
+  await publish.getByLabel('Topic').fill('app/e2e/kept');
+  await publish.getByLabel('Payload').press('Control+Enter');
+  await messages.locator('.message.received .payload').getByText('kept', { exact: true }).waitFor({ timeout: 5000 });
+  await subscriptions.getByRole('button', { name: 'Unsubscribe app/e2e/#' }).click();
+  await subscriptions.getByLabel('Topic').fill('app/e2e/kept');
+  await subscriptions.getByRole('button', { name: 'Subscribe' }).click();
+  await messages.locator('.message.received', { hasText: 'kept' }).locator('.badge.retained').first().waitFor({ timeout: 5000 });
+
+  await page.getByRole('tab', { name: 'Published' }).click();
+  assert.equal(await messages.locator('.message.received').count(), 0, 'Published tab hides received');
+  await page.getByRole('tab', { name: 'All' }).click();
+  await page.screenshot({ path: join(SHOTS, 'app-messages.png') });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the connection form edits the connection with MQTTX names; clear-text warning; Disconnect and Connect work', async () => {
+  const page = await openApp();
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await page.getByRole('status').getByText('Disconnected', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const form = page.getByRole('form', { name: 'Connection settings' });
+  for (const name of ['Name', 'Host', 'Port', 'Path', 'Client ID', 'Username', 'Password', 'MQTT Version', 'Keep Alive', 'Clean Start', 'Session Expiry Interval']) {
+    assert.equal(await form.getByLabel(name, { exact: true }).count(), 1, `a control named ${name}`);
+  }
+  await form.getByLabel('Name', { exact: true }).fill('Renamed');
+  await page.getByRole('navigation', { name: 'Connections' }).getByText('Renamed').waitFor();
+  await form.getByLabel('Username', { exact: true }).fill('someone');
+  await form.getByText('travel in clear text').waitFor();
+  await form.getByLabel('MQTT Version', { exact: true }).selectOption('3.1.1');
+  assert.equal(await form.getByLabel('Session Expiry Interval').count(), 0, '5.0 only');
+  await form.getByLabel('Username', { exact: true }).fill('');
+  await page.screenshot({ path: join(SHOTS, 'app-connection-form.png') });
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -1,0 +1,10 @@
+//! The online MQTT test client: a Leptos app on the wasmqtt crate's Rust API
+//! (`wasmqtt::wasm::Connection`). The state models are plain Rust and tested natively; the
+//! user interface is compiled for the browser only.
+
+pub mod encoding;
+pub mod json;
+pub mod model;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,271 @@
+//! The app's state models, free of the browser so that they are tested natively: connection
+//! settings and the session options they make, the message log with its cap, and payload
+//! rendering in each view format.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use wasmqtt::codec::{BinaryData, MqttString, ProtocolVersion, QoS};
+use wasmqtt::session::{ClientId, Options};
+
+/// `ws://` or `wss://`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// Plain WebSocket: fine on loopback, credentials travel in clear text elsewhere.
+    Ws,
+    /// WebSocket over TLS.
+    Wss,
+}
+
+/// A saved connection, as the connection form edits it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionSettings {
+    /// The name shown in the connection list.
+    pub name: String,
+    /// `ws://` or `wss://`.
+    pub scheme: Scheme,
+    /// Host name or address.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// WebSocket path, e.g. `/mqtt`.
+    pub path: String,
+    /// Client identifier; empty asks the server to assign one.
+    pub client_id: String,
+    /// User name; empty sends none.
+    pub username: String,
+    /// Password; empty sends none.
+    pub password: String,
+    /// MQTT 3.1, 3.1.1 or 5.0.
+    pub version: ProtocolVersion,
+    /// Keep alive, seconds.
+    pub keep_alive: u16,
+    /// Clean Start (Clean Session before 5.0).
+    pub clean_start: bool,
+    /// Session Expiry Interval, seconds (5.0).
+    pub session_expiry: u32,
+    /// Connect timeout, seconds.
+    pub connect_timeout: u32,
+    /// Reconnect automatically after a lost connection.
+    pub auto_reconnect: bool,
+    /// First reconnect delay, milliseconds (then exponential backoff).
+    pub reconnect_period_ms: u32,
+}
+
+impl ConnectionSettings {
+    /// A connection to `url` (`ws[s]://host:port/path`), named `name`, with MQTTX's defaults.
+    pub fn for_url(name: &str, url: &str, client_id: &str) -> Result<Self, String> {
+        let (scheme, rest) = if let Some(rest) = url.strip_prefix("ws://") {
+            (Scheme::Ws, rest)
+        } else if let Some(rest) = url.strip_prefix("wss://") {
+            (Scheme::Wss, rest)
+        } else {
+            return Err(format!("{url:?} is not a ws:// or wss:// URL"));
+        };
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) => {
+                let port = port.parse().map_err(|_| format!("port {port:?} is not a number"))?;
+                (host, port)
+            }
+            None => (authority, if scheme == Scheme::Ws { 80 } else { 443 }),
+        };
+        if host.is_empty() {
+            return Err(format!("{url:?} has no host"));
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            scheme,
+            host: host.to_owned(),
+            port,
+            path: if path.is_empty() { "/".into() } else { path.to_owned() },
+            client_id: client_id.to_owned(),
+            username: String::new(),
+            password: String::new(),
+            version: ProtocolVersion::V5,
+            keep_alive: 60,
+            clean_start: true,
+            session_expiry: 0,
+            connect_timeout: 10,
+            auto_reconnect: true,
+            reconnect_period_ms: 1000,
+        })
+    }
+
+    /// The WebSocket URL.
+    pub fn url(&self) -> String {
+        let scheme = if self.scheme == Scheme::Ws { "ws" } else { "wss" };
+        let path =
+            if self.path.starts_with('/') { self.path.clone() } else { format!("/{}", self.path) };
+        format!("{scheme}://{}:{}{path}", self.host, self.port)
+    }
+
+    /// The session options these settings make, or what is wrong with them.
+    pub fn session_options(&self) -> Result<Options, String> {
+        let mut options = Options {
+            protocol_version: self.version,
+            client_id: if self.client_id.is_empty() {
+                ClientId::AssignedByServer
+            } else {
+                ClientId::Fixed(
+                    MqttString::new(self.client_id.clone())
+                        .map_err(|e| format!("Client ID: {e}"))?,
+                )
+            },
+            clean_start: self.clean_start,
+            keep_alive: self.keep_alive,
+            connect_timeout: Duration::from_secs(u64::from(self.connect_timeout.max(1))),
+            packet_events: true,
+            ..Options::default()
+        };
+        if !self.username.is_empty() {
+            let name =
+                MqttString::new(self.username.clone()).map_err(|e| format!("Username: {e}"))?;
+            options.username = Some(name);
+        }
+        if !self.password.is_empty() {
+            let password = BinaryData::new(self.password.as_bytes().to_vec())
+                .map_err(|e| format!("Password: {e}"))?;
+            options.password = Some(password);
+        }
+        if self.version == ProtocolVersion::V5 && self.session_expiry > 0 {
+            options.properties.session_expiry_interval = Some(self.session_expiry);
+        }
+        options.reconnect.enabled = self.auto_reconnect;
+        options.reconnect.min_delay = Duration::from_millis(u64::from(self.reconnect_period_ms));
+        Ok(options)
+    }
+}
+
+/// Who sent a message shown in the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// From the broker.
+    Received,
+    /// Published from this page.
+    Published,
+}
+
+/// One message in a connection's log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageRecord {
+    /// Position in the log, unique per connection; keys the list rows.
+    pub seq: u64,
+    /// Received or published.
+    pub direction: Direction,
+    /// The topic.
+    pub topic: String,
+    /// The payload bytes, kept raw so that the view can change format.
+    pub payload: Vec<u8>,
+    /// QoS.
+    pub qos: QoS,
+    /// Retained (received from the retained store, or published with retain).
+    pub retain: bool,
+    /// Wall-clock time, milliseconds since the epoch.
+    pub time_ms: f64,
+}
+
+/// A connection's messages, oldest first, holding at most `cap`: the oldest go first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageLog {
+    cap: usize,
+    next_seq: u64,
+    items: VecDeque<MessageRecord>,
+}
+
+impl MessageLog {
+    /// An empty log that keeps at most `cap` messages.
+    pub fn new(cap: usize) -> Self {
+        Self { cap: cap.max(1), next_seq: 0, items: VecDeque::new() }
+    }
+
+    /// Adds a message (its `seq` is assigned here); drops the oldest past the cap.
+    pub fn push(&mut self, mut record: MessageRecord) -> u64 {
+        record.seq = self.next_seq;
+        self.next_seq += 1;
+        self.items.push_back(record);
+        while self.items.len() > self.cap {
+            self.items.pop_front();
+        }
+        self.next_seq - 1
+    }
+
+    /// The messages, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &MessageRecord> {
+        self.items.iter()
+    }
+
+    /// How many are held.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether none are held.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Forgets every message.
+    pub fn clear(&mut self) {
+        self.items.clear();
+    }
+}
+
+/// How a payload is shown and typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayloadFormat {
+    /// UTF-8 text (invalid bytes shown as U+FFFD).
+    Plaintext,
+    /// JSON, pretty-printed when valid.
+    Json,
+    /// Base64.
+    Base64,
+    /// Hexadecimal bytes.
+    Hex,
+}
+
+impl PayloadFormat {
+    /// Every format, in menu order.
+    pub const ALL: [PayloadFormat; 4] = [Self::Plaintext, Self::Json, Self::Base64, Self::Hex];
+
+    /// The menu label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Plaintext => "Plaintext",
+            Self::Json => "JSON",
+            Self::Base64 => "Base64",
+            Self::Hex => "Hex",
+        }
+    }
+
+    /// The format with this label.
+    pub fn from_label(label: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.label() == label)
+    }
+
+    /// The payload as text in this format.
+    pub fn render(self, payload: &[u8]) -> String {
+        match self {
+            Self::Plaintext => String::from_utf8_lossy(payload).into_owned(),
+            Self::Json => {
+                let text = String::from_utf8_lossy(payload);
+                crate::json::pretty(&text).unwrap_or_else(|| text.into_owned())
+            }
+            Self::Base64 => crate::encoding::base64_encode(payload),
+            Self::Hex => crate::encoding::hex_encode(payload),
+        }
+    }
+
+    /// The bytes that text typed in this format stands for, or why it is not valid.
+    pub fn parse(self, text: &str) -> Result<Vec<u8>, String> {
+        match self {
+            Self::Plaintext => Ok(text.as_bytes().to_vec()),
+            Self::Json => match crate::json::pretty(text) {
+                Some(_) => Ok(text.as_bytes().to_vec()),
+                None => Err("the payload is not valid JSON".into()),
+            },
+            Self::Base64 => crate::encoding::base64_decode(text),
+            Self::Hex => crate::encoding::hex_decode(text),
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The user interface: a connection list on the left; for the selected connection its
+//! settings, subscriptions, messages and the publish box, laid out like MQTTX Web.
+
+// `#[component]` generates a public props struct for every component, private ones too.
+#![allow(unreachable_pub)]
+
+mod connection_form;
+mod messages;
+mod publish;
+mod state;
+mod subscriptions;
+
+use leptos::prelude::*;
+
+use crate::model::ConnectionSettings;
+pub use state::{Conn, Status};
+
+/// The broker the app opens with: `?broker=ws://…` in the page URL, else the handbook's local
+/// mosquitto WebSocket listener.
+fn default_broker() -> String {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("broker="))
+        .map(|v| {
+            js_sys::decode_uri_component(v).ok().and_then(|s| s.as_string()).unwrap_or_default()
+        })
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "ws://127.0.0.1:8083/mqtt".into())
+}
+
+/// A client id like MQTTX's: a prefix and random hex.
+pub fn random_client_id() -> String {
+    let n = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    format!("wasmqtt_{n:08x}")
+}
+
+/// Mounts the app on `<body>`.
+pub fn start() {
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let broker = default_broker();
+    let first = ConnectionSettings::for_url("Local mosquitto", &broker, &random_client_id())
+        .unwrap_or_else(|_| {
+            ConnectionSettings::for_url("Local mosquitto", "ws://127.0.0.1:8083/mqtt", "")
+                .expect("the built-in URL parses")
+        });
+    let conns = RwSignal::new(vec![Conn::new(1, first)]);
+    let selected = RwSignal::new(1u32);
+    let next_id = StoredValue::new(2u32);
+    let editing = RwSignal::new(false);
+    // The app opens with a ready connection to the local broker.
+    if let Some(conn) = conns.get_untracked().first().copied() {
+        let _ = conn.connect(selected);
+    }
+    let current = move || conns.with(|list| list.iter().find(|c| c.id == selected.get()).copied());
+    let new_connection = move |_| {
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        let settings = ConnectionSettings::for_url(
+            &format!("Connection {id}"),
+            &default_broker(),
+            &random_client_id(),
+        )
+        .unwrap_or_else(|_| {
+            ConnectionSettings::for_url("New", "ws://127.0.0.1:8083/mqtt", "")
+                .expect("the built-in URL parses")
+        });
+        conns.update(|list| list.push(Conn::new(id, settings)));
+        selected.set(id);
+        editing.set(true);
+    };
+    view! {
+        <div class="app">
+            <nav class="sidebar" aria-label="Connections">
+                <div class="brand">"wasmqtt"</div>
+                <button class="primary" on:click=new_connection>"New Connection"</button>
+                <ul class="connection-list">
+                    <For each=move || conns.get() key=|c| c.id let:conn>
+                        <li>
+                            <button
+                                class="connection-item"
+                                class:selected=move || selected.get() == conn.id
+                                on:click=move |_| { selected.set(conn.id); conn.unread.set(0); }
+                            >
+                                <span class=move || format!("dot {}", conn.status.with(|s| s.label().to_lowercase()))></span>
+                                <span class="name">{move || conn.settings.with(|s| s.name.clone())}</span>
+                                <span class="unread" hidden=move || conn.unread.get() == 0>{move || conn.unread.get()}</span>
+                            </button>
+                        </li>
+                    </For>
+                </ul>
+            </nav>
+            <main class="workspace">
+                {move || current().map(|conn| view! { <Workspace conn selected editing /> })}
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn Workspace(conn: Conn, selected: RwSignal<u32>, editing: RwSignal<bool>) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let connected = move || {
+        matches!(
+            conn.status.get(),
+            Status::Connected | Status::Connecting | Status::Reconnecting(_)
+        )
+    };
+    let toggle = move |_| {
+        if connected() {
+            conn.disconnect();
+        } else if let Err(e) = conn.connect(selected) {
+            error.set(Some(e));
+        }
+    };
+    view! {
+        <header class="workspace-header">
+            <h1>{move || conn.settings.with(|s| s.name.clone())}</h1>
+            <span class="url">{move || conn.settings.with(|s| s.url())}</span>
+            <span class="status" role="status">{move || match conn.status.get() {
+                Status::Disconnected(Some(why)) => format!("Disconnected: {why}"),
+                Status::Reconnecting(why) => format!("Reconnecting: {why}"),
+                other => other.label().to_owned(),
+            }}</span>
+            <button on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
+            <button class="primary" on:click=toggle>{move || if connected() { "Disconnect" } else { "Connect" }}</button>
+        </header>
+        <p class="error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
+        <Show when=move || editing.get()>
+            <connection_form::ConnectionForm conn />
+        </Show>
+        <div class="panes">
+            <subscriptions::Subscriptions conn />
+            <div class="message-column">
+                <messages::Messages conn />
+                <publish::Publish conn />
+            </div>
+        </div>
+    }
+}
+
+/// A "QoS" select (0, 1, 2) bound to `qos`.
+#[component]
+fn QosSelect(qos: RwSignal<u8>) -> impl IntoView {
+    view! {
+        <label>"QoS"
+            <select
+                aria-label="QoS"
+                prop:value=move || qos.get().to_string()
+                on:change=move |ev| qos.set(event_target_value(&ev).parse().unwrap_or(0))
+            >
+                <option value="0">"0"</option>
+                <option value="1">"1"</option>
+                <option value="2">"2"</option>
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,224 @@
+//! The live state of each saved connection, as signals, and the glue from the session's
+//! events to them.
+
+use leptos::prelude::*;
+use wasmqtt::codec::{QoS, ReasonCode, Subscription, SubscriptionOptions};
+use wasmqtt::session::{CloseReason, Event, PublishRequest};
+use wasmqtt::topic::{TopicFilter, TopicName};
+use wasmqtt::wasm::Connection;
+
+use crate::model::{ConnectionSettings, Direction, MessageLog, MessageRecord};
+
+/// Messages kept per connection before the oldest go.
+pub(crate) const LOG_CAP: usize = 100_000;
+
+/// Where a connection stands, as the list and header show it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    /// Not connected, with the reason of the last close if there was one.
+    Disconnected(Option<String>),
+    /// Opening the socket or waiting for CONNACK.
+    Connecting,
+    /// CONNACK accepted.
+    Connected,
+    /// Lost; retrying.
+    Reconnecting(String),
+}
+
+impl Status {
+    /// The word shown in the list.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Disconnected(_) => "Disconnected",
+            Self::Connecting => "Connecting",
+            Self::Connected => "Connected",
+            Self::Reconnecting(_) => "Reconnecting",
+        }
+    }
+}
+
+/// A subscription row and what the server said about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubscriptionRow {
+    /// The topic filter.
+    pub filter: String,
+    /// Requested QoS.
+    pub qos: u8,
+    /// Granted QoS, or the failure reason; `None` while waiting for SUBACK.
+    pub outcome: Option<Result<u8, String>>,
+}
+
+/// One saved connection with its live state. Every field is a signal handle, so the whole
+/// is `Copy` and moves freely into view closures.
+#[derive(Clone, Copy)]
+pub struct Conn {
+    /// Stable id within this page.
+    pub id: u32,
+    /// What the connection form edits.
+    pub settings: RwSignal<ConnectionSettings>,
+    /// Connection state.
+    pub status: RwSignal<Status>,
+    /// Messages received and published.
+    pub log: RwSignal<MessageLog>,
+    /// Subscriptions made on it.
+    pub subscriptions: RwSignal<Vec<SubscriptionRow>>,
+    /// Messages received while another connection was selected.
+    pub unread: RwSignal<u32>,
+    /// The session over its WebSocket while connected or retrying.
+    link: StoredValue<Option<Connection>, LocalStorage>,
+}
+
+impl std::fmt::Debug for Conn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Conn").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+impl Conn {
+    /// A disconnected connection with these settings.
+    pub fn new(id: u32, settings: ConnectionSettings) -> Self {
+        Self {
+            id,
+            settings: RwSignal::new(settings),
+            status: RwSignal::new(Status::Disconnected(None)),
+            log: RwSignal::new(MessageLog::new(LOG_CAP)),
+            subscriptions: RwSignal::new(Vec::new()),
+            unread: RwSignal::new(0),
+            link: StoredValue::new_local(None),
+        }
+    }
+
+    /// Opens the session with the current settings.
+    pub fn connect(self, selected: RwSignal<u32>) -> Result<(), String> {
+        let settings = self.settings.get_untracked();
+        let options = settings.session_options()?;
+        self.status.set(Status::Connecting);
+        let connection =
+            Connection::open(&settings.url(), options, false, move |e| self.on_event(e, selected))
+                .map_err(|e| e.to_string())?;
+        self.link.set_value(Some(connection));
+        Ok(())
+    }
+
+    /// Disconnects normally and forgets the session.
+    pub fn disconnect(self) {
+        if let Some(link) = self.link.try_update_value(Option::take).flatten() {
+            let _ = link.disconnect();
+        }
+        self.status.set(Status::Disconnected(None));
+    }
+
+    /// Subscribes to `filter` at `qos`; the row shows the SUBACK outcome when it comes.
+    pub fn subscribe(self, filter: &str, qos: u8) -> Result<(), String> {
+        let parsed = TopicFilter::new(filter).map_err(|e| e.to_string())?;
+        let qos_value = QoS::try_from(qos).map_err(|e| e.to_string())?;
+        let subscription = Subscription {
+            filter: parsed,
+            options: SubscriptionOptions { qos: qos_value, ..Default::default() },
+        };
+        self.with_link(|link| link.subscribe(vec![subscription]).map_err(|e| e.to_string()))?;
+        self.subscriptions.update(|rows| {
+            rows.retain(|r| r.filter != filter);
+            rows.push(SubscriptionRow { filter: filter.to_owned(), qos, outcome: None });
+        });
+        Ok(())
+    }
+
+    /// Unsubscribes from `filter`.
+    pub fn unsubscribe(self, filter: &str) -> Result<(), String> {
+        let parsed = TopicFilter::new(filter).map_err(|e| e.to_string())?;
+        self.with_link(|link| link.unsubscribe(vec![parsed]).map_err(|e| e.to_string()))?;
+        self.subscriptions.update(|rows| rows.retain(|r| r.filter != filter));
+        Ok(())
+    }
+
+    /// Publishes and logs the message as published.
+    pub fn publish(
+        self,
+        topic: &str,
+        payload: Vec<u8>,
+        qos: u8,
+        retain: bool,
+    ) -> Result<(), String> {
+        let name = TopicName::new(topic).map_err(|e| e.to_string())?;
+        let qos_value = QoS::try_from(qos).map_err(|e| e.to_string())?;
+        let request = PublishRequest {
+            topic: name,
+            payload: payload.clone(),
+            qos: qos_value,
+            retain,
+            ..Default::default()
+        };
+        self.with_link(|link| link.publish(request).map_err(|e| e.to_string()))?;
+        self.record(Direction::Published, topic.to_owned(), payload, qos_value, retain);
+        Ok(())
+    }
+
+    fn with_link<R>(self, f: impl FnOnce(&Connection) -> Result<R, String>) -> Result<R, String> {
+        self.link
+            .with_value(|link| link.as_ref().map(f))
+            .unwrap_or_else(|| Err("not connected: press Connect first".into()))
+    }
+
+    fn record(self, direction: Direction, topic: String, payload: Vec<u8>, qos: QoS, retain: bool) {
+        let record = MessageRecord {
+            seq: 0,
+            direction,
+            topic,
+            payload,
+            qos,
+            retain,
+            time_ms: js_sys::Date::now(),
+        };
+        self.log.update(|log| {
+            log.push(record);
+        });
+    }
+
+    fn on_event(self, event: Event, selected: RwSignal<u32>) {
+        match event {
+            Event::Connected(_) => self.status.set(Status::Connected),
+            Event::Connecting { attempt } if attempt > 1 => {}
+            Event::Connecting { .. } => self.status.set(Status::Connecting),
+            Event::Message(m) => {
+                if selected.get_untracked() != self.id {
+                    self.unread.update(|n| *n += 1);
+                }
+                self.record(
+                    Direction::Received,
+                    m.topic.as_str().to_owned(),
+                    m.payload,
+                    m.qos,
+                    m.retain,
+                );
+            }
+            Event::Subscribed { results, .. } => self.subscriptions.update(|rows| {
+                let waiting = rows.iter_mut().filter(|r| r.outcome.is_none());
+                for (row, result) in waiting.zip(results) {
+                    row.outcome = Some(result.map(|q| q as u8).map_err(reason_text));
+                }
+            }),
+            Event::Closed { reason, reconnect_at } => {
+                let text = close_text(&reason);
+                self.status.set(match reconnect_at {
+                    Some(_) => Status::Reconnecting(text),
+                    None => Status::Disconnected(Some(text)),
+                });
+            }
+            Event::Ended => self.status.update(|s| {
+                if !matches!(s, Status::Disconnected(_)) {
+                    *s = Status::Disconnected(None);
+                }
+            }),
+            _ => {}
+        }
+    }
+}
+
+fn reason_text(reason: ReasonCode) -> String {
+    format!("{reason} (0x{:02X})", reason as u8)
+}
+
+fn close_text(reason: &CloseReason) -> String {
+    reason.to_string()
+}

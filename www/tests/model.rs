@@ -1,0 +1,130 @@
+//! The app's state models, natively: settings to URL and session options, the capped message
+//! log, payload views and their parsing.
+
+use wasmqtt::codec::{ProtocolVersion, QoS};
+use wasmqtt::session::ClientId;
+use wasmqtt_app::model::{
+    ConnectionSettings, Direction, MessageLog, MessageRecord, PayloadFormat, Scheme,
+};
+use wasmqtt_app::{encoding, json};
+
+#[test]
+fn settings_parse_a_url_and_give_it_back() {
+    let s = ConnectionSettings::for_url("Local", "ws://127.0.0.1:8083/mqtt", "id-1").unwrap();
+    assert_eq!(
+        (s.scheme, s.host.as_str(), s.port, s.path.as_str()),
+        (Scheme::Ws, "127.0.0.1", 8083, "/mqtt")
+    );
+    assert_eq!(s.url(), "ws://127.0.0.1:8083/mqtt");
+    let tls = ConnectionSettings::for_url("Cloud", "wss://broker.example", "").unwrap();
+    assert_eq!((tls.port, tls.path.as_str()), (443, "/"));
+    assert_eq!(tls.url(), "wss://broker.example:443/");
+}
+
+#[test]
+fn settings_refuse_what_is_not_a_websocket_url_naming_it() {
+    let e = ConnectionSettings::for_url("x", "mqtt://host:1883", "").unwrap_err();
+    assert!(e.contains("mqtt://host:1883"), "{e}");
+    let e = ConnectionSettings::for_url("x", "ws://host:port/mqtt", "").unwrap_err();
+    assert!(e.contains("\"port\""), "{e}");
+    assert!(ConnectionSettings::for_url("x", "ws://:80/", "").is_err());
+}
+
+#[test]
+fn session_options_follow_the_form() {
+    let mut s = ConnectionSettings::for_url("Local", "ws://127.0.0.1:8083/mqtt", "me").unwrap();
+    s.username = "user".into();
+    s.password = "secret".into();
+    s.keep_alive = 30;
+    s.clean_start = false;
+    s.session_expiry = 600;
+    let o = s.session_options().unwrap();
+    assert_eq!(o.protocol_version, ProtocolVersion::V5);
+    assert!(matches!(&o.client_id, ClientId::Fixed(id) if id.as_str() == "me"));
+    assert_eq!(o.username.as_ref().map(|u| u.as_str()), Some("user"));
+    assert_eq!((o.keep_alive, o.clean_start), (30, false));
+    assert_eq!(o.properties.session_expiry_interval, Some(600));
+    s.version = ProtocolVersion::V3_1_1;
+    assert_eq!(s.session_options().unwrap().properties.session_expiry_interval, None, "5.0 only");
+    s.client_id.clear();
+    assert!(matches!(s.session_options().unwrap().client_id, ClientId::AssignedByServer));
+    s.client_id = "bad\0id".into();
+    assert!(s.session_options().unwrap_err().starts_with("Client ID"));
+}
+
+fn record(topic: &str) -> MessageRecord {
+    MessageRecord {
+        seq: 0,
+        direction: Direction::Received,
+        topic: topic.into(),
+        payload: b"x".to_vec(),
+        qos: QoS::AtMostOnce,
+        retain: false,
+        time_ms: 0.0,
+    }
+}
+
+#[test]
+fn the_log_keeps_the_newest_up_to_its_cap_with_unique_seqs() {
+    let mut log = MessageLog::new(3);
+    for i in 0..5 {
+        assert_eq!(log.push(record(&format!("t/{i}"))), i);
+    }
+    let topics: Vec<&str> = log.iter().map(|m| m.topic.as_str()).collect();
+    assert_eq!(topics, ["t/2", "t/3", "t/4"]);
+    let seqs: Vec<u64> = log.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, [2, 3, 4]);
+    log.clear();
+    assert!(log.is_empty());
+    assert_eq!(log.push(record("after")), 5, "seqs never repeat, so list keys stay unique");
+}
+
+#[test]
+fn payload_views_render_and_parse_back() {
+    let bytes = b"{\"a\":[1,2.5e3,true,null],\"b\":\"x\\\"y\"}";
+    let pretty = PayloadFormat::Json.render(bytes);
+    assert_eq!(
+        pretty,
+        "{\n  \"a\": [\n    1,\n    2.5e3,\n    true,\n    null\n  ],\n  \"b\": \"x\\\"y\"\n}"
+    );
+    assert_eq!(PayloadFormat::Json.render(b"not json"), "not json", "shown as text when invalid");
+    // Binary-safe views give back the same bytes; JSON is sent as typed.
+    for format in [PayloadFormat::Base64, PayloadFormat::Hex] {
+        let sample: &[u8] = b"hi\x00\xff";
+        assert_eq!(format.parse(&format.render(sample)).unwrap(), sample, "{format:?}");
+    }
+    assert_eq!(PayloadFormat::Json.parse("[1]").unwrap(), b"[1]");
+    assert_eq!(PayloadFormat::Plaintext.render(b"a\xffb"), "a\u{fffd}b");
+    assert_eq!(PayloadFormat::Hex.render(b"\x01\xab"), "01 ab");
+    assert!(PayloadFormat::Hex.parse("0g").unwrap_err().contains("0g"));
+    assert!(PayloadFormat::Hex.parse("abc").is_err(), "odd digit count");
+    assert!(PayloadFormat::Json.parse("{").is_err());
+    assert!(PayloadFormat::Base64.parse("a*").unwrap_err().contains('*'));
+}
+
+#[test]
+fn base64_matches_rfc_4648_vectors() {
+    let vectors = [
+        ("", ""),
+        ("f", "Zg=="),
+        ("fo", "Zm8="),
+        ("foo", "Zm9v"),
+        ("foob", "Zm9vYg=="),
+        ("fooba", "Zm9vYmE="),
+        ("foobar", "Zm9vYmFy"),
+    ];
+    for (plain, coded) in vectors {
+        assert_eq!(encoding::base64_encode(plain.as_bytes()), coded);
+        assert_eq!(encoding::base64_decode(coded).unwrap(), plain.as_bytes());
+    }
+}
+
+#[test]
+fn json_refuses_invalid_documents_and_deep_nesting() {
+    for bad in ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "\"\\x\"", "tru", "[1] 2", "\"a\nb\""] {
+        assert_eq!(json::pretty(bad), None, "{bad:?}");
+    }
+    assert_eq!(json::pretty("  [ ]  ").as_deref(), Some("[]"));
+    let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+    assert_eq!(json::pretty(&deep), None, "too deep: refused, not a stack overflow");
+}
