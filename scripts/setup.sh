@@ -161,4 +161,5 @@ build_pkg() {
   ensure_node_tools
   log "wasm-pack build -> pkg/"
   (cd "$ROOT" && wasm-pack build --mode no-install --release --target web --out-dir pkg)
+  node "$ROOT/scripts/package-json.mjs"
 }
