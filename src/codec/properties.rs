@@ -116,6 +116,11 @@ macro_rules! property_table {
                 }
             }
 
+            /// Its name as the spec writes it, without spaces (`PayloadFormatIndicator`).
+            pub const fn name(self) -> &'static str {
+                match self { $(Self::$id => stringify!($id),)* }
+            }
+
             /// How its value is written.
             pub const fn wire_type(self) -> WireType {
                 match self { $(Self::$id => WireType::$wire,)* }
@@ -189,6 +194,18 @@ pub(crate) enum PropertyValue<'a> {
 }
 
 impl PropertyValue<'_> {
+    /// The value as text, for display.
+    fn to_text(self) -> String {
+        match self {
+            Self::Byte(v) => v.to_string(),
+            Self::TwoByte(v) => v.to_string(),
+            Self::FourByte(v) | Self::Variable(v) => v.to_string(),
+            Self::Str(s) => s.to_owned(),
+            Self::Binary(b) => b.iter().map(|x| format!("{x:02x}")).collect(),
+            Self::Pair(k, v) => format!("{k}={v}"),
+        }
+    }
+
     fn encoded_len(self) -> usize {
         match self {
             Self::Byte(_) => 1,
@@ -522,6 +539,15 @@ macro_rules! property_set {
             /// Whether no property is set.
             pub fn is_empty(&self) -> bool {
                 *self == Self::default()
+            }
+
+            /// Each property present, in wire order, as its name ([`PropertyId::name`]) and its value as text
+            /// (binary data in hex, a user property as `key=value`): for packet inspectors and
+            /// logs.
+            pub fn entries(&self) -> Vec<(&'static str, String)> {
+                let mut out = Vec::new();
+                self.visit(&mut |id, value| out.push((id.name(), value.to_text())));
+                out
             }
         }
     };

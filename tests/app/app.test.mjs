@@ -99,3 +99,32 @@ test('the connection form edits the connection with MQTTX names; clear-text warn
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('the packet inspector shows CONNECT and CONNACK decoded with a hex dump; Info shows what CONNACK granted', async () => {
+  const page = await openApp();
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  await page.getByRole('tab', { name: 'Packets' }).click();
+  const packets = page.getByRole('region', { name: 'Packets' });
+  await packets.getByRole('row', { name: /^sent CONNECT \d+ bytes$/ }).waitFor();
+  const connack = packets.getByRole('row', { name: /^received CONNACK \d+ bytes$/ });
+  await connack.click();
+  const detail = packets.getByRole('complementary', { name: 'Packet details' });
+  await detail.getByText('0x00 Success').waitFor();
+  assert.match(await detail.getByLabel('Hex dump').textContent(), /^0000 {2}20 /, 'CONNACK starts with 0x20');
+  // A subscription's SUBSCRIBE and SUBACK appear as they happen, with their options.
+  await page.getByRole('region', { name: 'Subscriptions' }).getByLabel('Topic').fill('inspect/#');
+  await page.getByRole('region', { name: 'Subscriptions' }).getByRole('button', { name: 'Subscribe' }).click();
+  await packets.getByRole('row', { name: /^received SUBACK/ }).waitFor();
+  await packets.getByRole('row', { name: /^sent SUBSCRIBE/ }).click();
+  await detail.getByText(/^inspect\/# \(QoS 0, No Local false/).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'app-packets.png') });
+
+  await page.getByRole('tab', { name: 'Info' }).click();
+  const info = page.getByRole('region', { name: 'Connection info' });
+  for (const label of ['Client ID', 'Receive Maximum', 'Maximum QoS', 'Topic Alias Maximum', 'Shared Subscriptions']) {
+    await info.getByText(label, { exact: true }).waitFor();
+  }
+  await page.screenshot({ path: join(SHOTS, 'app-info.png') });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -3,6 +3,7 @@
 //! user interface is compiled for the browser only.
 
 pub mod encoding;
+pub mod inspect;
 pub mod json;
 pub mod model;
 

@@ -6,6 +6,7 @@
 
 mod connection_form;
 mod messages;
+mod packets;
 mod publish;
 mod state;
 mod subscriptions;
@@ -102,9 +103,23 @@ fn App() -> impl IntoView {
     }
 }
 
+/// What the main area shows.
+#[derive(Clone, Copy, PartialEq)]
+enum View {
+    Messages,
+    Packets,
+    Info,
+}
+
 #[component]
 fn Workspace(conn: Conn, selected: RwSignal<u32>, editing: RwSignal<bool>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
+    let view_tab = RwSignal::new(View::Messages);
+    let view_button = move |which: View, label: &'static str| {
+        view! {
+            <button role="tab" aria-selected=move || (view_tab.get() == which).to_string() on:click=move |_| view_tab.set(which)>{label}</button>
+        }
+    };
     let connected = move || {
         matches!(
             conn.status.get(),
@@ -127,6 +142,11 @@ fn Workspace(conn: Conn, selected: RwSignal<u32>, editing: RwSignal<bool>) -> im
                 Status::Reconnecting(why) => format!("Reconnecting: {why}"),
                 other => other.label().to_owned(),
             }}</span>
+            <div role="tablist" aria-label="View" class="view-tabs">
+                {view_button(View::Messages, "Messages")}
+                {view_button(View::Packets, "Packets")}
+                {view_button(View::Info, "Info")}
+            </div>
             <button on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
             <button class="primary" on:click=toggle>{move || if connected() { "Disconnect" } else { "Connect" }}</button>
         </header>
@@ -136,10 +156,16 @@ fn Workspace(conn: Conn, selected: RwSignal<u32>, editing: RwSignal<bool>) -> im
         </Show>
         <div class="panes">
             <subscriptions::Subscriptions conn />
-            <div class="message-column">
-                <messages::Messages conn />
-                <publish::Publish conn />
-            </div>
+            {move || match view_tab.get() {
+                View::Messages => view! {
+                    <div class="message-column">
+                        <messages::Messages conn />
+                        <publish::Publish conn />
+                    </div>
+                }.into_any(),
+                View::Packets => view! { <packets::Packets conn /> }.into_any(),
+                View::Info => view! { <packets::ConnectionInfo conn /> }.into_any(),
+            }}
         </div>
     }
 }

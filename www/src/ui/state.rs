@@ -7,10 +7,17 @@ use wasmqtt::session::{CloseReason, Event, PublishRequest};
 use wasmqtt::topic::{TopicFilter, TopicName};
 use wasmqtt::wasm::Connection;
 
+use crate::inspect::{Flow, PacketLog, PacketRecord};
 use crate::model::{ConnectionSettings, Direction, MessageLog, MessageRecord};
 
 /// Messages kept per connection before the oldest go.
 pub(crate) const LOG_CAP: usize = 100_000;
+
+/// Packets kept per connection for the inspector.
+const PACKET_CAP: usize = 10_000;
+
+/// What the server granted in its CONNACK, as label and value, for the connection info.
+pub type ServerInfo = Vec<(&'static str, String)>;
 
 /// Where a connection stands, as the list and header show it.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +71,10 @@ pub struct Conn {
     pub subscriptions: RwSignal<Vec<SubscriptionRow>>,
     /// Messages received while another connection was selected.
     pub unread: RwSignal<u32>,
+    /// Every packet sent and received, for the inspector.
+    pub packets: RwSignal<PacketLog>,
+    /// What the last CONNACK granted.
+    pub server: RwSignal<ServerInfo>,
     /// The session over its WebSocket while connected or retrying.
     link: StoredValue<Option<Connection>, LocalStorage>,
 }
@@ -84,6 +95,8 @@ impl Conn {
             log: RwSignal::new(MessageLog::new(LOG_CAP)),
             subscriptions: RwSignal::new(Vec::new()),
             unread: RwSignal::new(0),
+            packets: RwSignal::new(PacketLog::new(PACKET_CAP)),
+            server: RwSignal::new(Vec::new()),
             link: StoredValue::new_local(None),
         }
     }
@@ -94,7 +107,7 @@ impl Conn {
         let options = settings.session_options()?;
         self.status.set(Status::Connecting);
         let connection =
-            Connection::open(&settings.url(), options, false, move |e| self.on_event(e, selected))
+            Connection::open(&settings.url(), options, true, move |e| self.on_event(e, selected))
                 .map_err(|e| e.to_string())?;
         self.link.set_value(Some(connection));
         Ok(())
@@ -175,9 +188,20 @@ impl Conn {
         });
     }
 
+    fn trace(self, packet: &wasmqtt::codec::Packet, flow: Flow) {
+        let version = self.settings.with_untracked(|s| s.version);
+        let record = PacketRecord::new(packet, version, flow, js_sys::Date::now());
+        self.packets.update(|log| log.push(record));
+    }
+
     fn on_event(self, event: Event, selected: RwSignal<u32>) {
         match event {
-            Event::Connected(_) => self.status.set(Status::Connected),
+            Event::Connected(c) => {
+                self.server.set(server_info(&c));
+                self.status.set(Status::Connected);
+            }
+            Event::PacketSent(p) => self.trace(&p, Flow::Sent),
+            Event::PacketReceived(p) => self.trace(&p, Flow::Received),
             Event::Connecting { attempt } if attempt > 1 => {}
             Event::Connecting { .. } => self.status.set(Status::Connecting),
             Event::Message(m) => {
@@ -221,4 +245,36 @@ fn reason_text(reason: ReasonCode) -> String {
 
 fn close_text(reason: &CloseReason) -> String {
     reason.to_string()
+}
+
+fn server_info(c: &wasmqtt::session::Connected) -> ServerInfo {
+    let l = &c.limits;
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
+    let p = &c.connack.properties;
+    let mut info = vec![
+        ("Client ID", c.client_id.clone()),
+        ("Session Present", yes_no(c.connack.session_present)),
+        ("Keep Alive", format!("{} s", l.keep_alive)),
+        ("Receive Maximum", l.receive_maximum.to_string()),
+        ("Maximum QoS", (l.maximum_qos as u8).to_string()),
+        ("Retain Available", yes_no(l.retain_available)),
+        (
+            "Maximum Packet Size",
+            l.maximum_packet_size.map_or("no limit".into(), |n| format!("{n} bytes")),
+        ),
+        ("Topic Alias Maximum", l.topic_alias_maximum.to_string()),
+        ("Wildcard Subscriptions", yes_no(l.wildcard_subscription_available)),
+        ("Subscription Identifiers", yes_no(l.subscription_identifiers_available)),
+        ("Shared Subscriptions", yes_no(l.shared_subscription_available)),
+    ];
+    if p.assigned_client_identifier.is_some() {
+        info.push(("Assigned by the server", "yes".into()));
+    }
+    if let Some(r) = &p.response_information {
+        info.push(("Response Information", r.as_str().to_owned()));
+    }
+    if let Some(r) = &p.reason_string {
+        info.push(("Reason String", r.as_str().to_owned()));
+    }
+    info
 }

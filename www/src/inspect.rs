@@ -1,0 +1,235 @@
+//! The packet inspector's model: every packet sent and received, with its type, size, decoded
+//! fields and the bytes on the wire, kept up to a cap.
+
+use std::collections::VecDeque;
+
+use wasmqtt::codec::{Packet, PacketType, ProtocolVersion, ReasonCode};
+
+/// Which way a packet went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Client to server.
+    Sent,
+    /// Server to client.
+    Received,
+}
+
+/// One packet as the inspector shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PacketRecord {
+    /// Position in the log, unique per connection.
+    pub seq: u64,
+    /// Sent or received.
+    pub flow: Flow,
+    /// Wall-clock time, milliseconds since the epoch.
+    pub time_ms: f64,
+    /// `CONNECT`, `PUBLISH`, …
+    pub kind: &'static str,
+    /// Whole packet size in bytes.
+    pub size: usize,
+    /// Decoded fields and then the MQTT 5 properties present, in wire order, as label and
+    /// value.
+    pub fields: Vec<(String, String)>,
+    /// The packet's bytes, re-encoded under the connection's version.
+    pub bytes: Vec<u8>,
+}
+
+impl PacketRecord {
+    /// Describes `packet` as it went over a `version` connection.
+    pub fn new(packet: &Packet, version: ProtocolVersion, flow: Flow, time_ms: f64) -> Self {
+        let mut bytes = Vec::new();
+        // A packet that went over the wire encodes; an error leaves the dump empty.
+        let _ = packet.encode(version, &mut bytes);
+        Self {
+            seq: 0,
+            flow,
+            time_ms,
+            kind: kind_name(packet.packet_type()),
+            size: bytes.len(),
+            fields: fields(packet),
+            bytes,
+        }
+    }
+
+    /// The bytes as a hex dump: 16 per line, offset first.
+    pub fn hex_dump(&self) -> String {
+        let mut out = String::new();
+        for (line, chunk) in self.bytes.chunks(16).enumerate() {
+            let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+            let text: String = chunk
+                .iter()
+                .map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' })
+                .collect();
+            out.push_str(&format!("{:04x}  {:<47}  {text}\n", line * 16, hex.join(" ")));
+        }
+        out
+    }
+}
+
+fn kind_name(kind: PacketType) -> &'static str {
+    match kind {
+        PacketType::Connect => "CONNECT",
+        PacketType::ConnAck => "CONNACK",
+        PacketType::Publish => "PUBLISH",
+        PacketType::PubAck => "PUBACK",
+        PacketType::PubRec => "PUBREC",
+        PacketType::PubRel => "PUBREL",
+        PacketType::PubComp => "PUBCOMP",
+        PacketType::Subscribe => "SUBSCRIBE",
+        PacketType::SubAck => "SUBACK",
+        PacketType::Unsubscribe => "UNSUBSCRIBE",
+        PacketType::UnsubAck => "UNSUBACK",
+        PacketType::PingReq => "PINGREQ",
+        PacketType::PingResp => "PINGRESP",
+        PacketType::Disconnect => "DISCONNECT",
+        PacketType::Auth => "AUTH",
+    }
+}
+
+fn reason(code: ReasonCode) -> String {
+    format!("0x{:02X} {}", code as u8, code.name())
+}
+
+/// `PayloadFormatIndicator` as `Payload Format Indicator`.
+fn spaced(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if i > 0 && c.is_ascii_uppercase() {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn fields(packet: &Packet) -> Vec<(String, String)> {
+    let mut f: Vec<(&'static str, String)> = Vec::new();
+    let props: Vec<(&'static str, String)> = match packet {
+        Packet::Connect(c) => {
+            f.push(("Client ID", c.client_id.as_str().to_owned()));
+            f.push(("Clean Start", c.clean_start.to_string()));
+            f.push(("Keep Alive", format!("{} s", c.keep_alive)));
+            if let Some(user) = &c.username {
+                f.push(("Username", user.as_str().to_owned()));
+            }
+            if c.password.is_some() {
+                f.push(("Password", "(set, not shown)".into()));
+            }
+            if let Some(will) = &c.will {
+                f.push(("Will Topic", will.topic.as_str().to_owned()));
+            }
+            c.properties.entries()
+        }
+        Packet::ConnAck(c) => {
+            f.push(("Session Present", c.session_present.to_string()));
+            f.push(("Reason Code", reason(c.reason_code)));
+            c.properties.entries()
+        }
+        Packet::Publish(p) => {
+            f.push(("Topic", p.topic.as_str().to_owned()));
+            f.push(("QoS", (p.delivery.qos() as u8).to_string()));
+            if let Some(id) = p.delivery.packet_id() {
+                f.push(("Packet ID", id.to_string()));
+            }
+            f.push(("Retain", p.retain.to_string()));
+            f.push(("DUP", p.delivery.dup().to_string()));
+            f.push(("Payload", format!("{} bytes", p.payload.len())));
+            p.properties.entries()
+        }
+        Packet::PubAck(a) | Packet::PubRec(a) | Packet::PubRel(a) | Packet::PubComp(a) => {
+            f.push(("Packet ID", a.packet_id.to_string()));
+            f.push(("Reason Code", reason(a.reason_code)));
+            a.properties.entries()
+        }
+        Packet::Subscribe(s) => {
+            f.push(("Packet ID", s.packet_id.to_string()));
+            for sub in &s.subscriptions {
+                let o = &sub.options;
+                let options = format!(
+                    "QoS {}, No Local {}, Retain As Published {}, Retain Handling {}",
+                    o.qos as u8, o.no_local, o.retain_as_published, o.retain_handling as u8
+                );
+                f.push(("Topic Filter", format!("{} ({options})", sub.filter.as_str())));
+            }
+            s.properties.entries()
+        }
+        Packet::SubAck(s) => {
+            f.push(("Packet ID", s.packet_id.to_string()));
+            for code in &s.reason_codes {
+                f.push(("Reason Code", reason(*code)));
+            }
+            s.properties.entries()
+        }
+        Packet::Unsubscribe(u) => {
+            f.push(("Packet ID", u.packet_id.to_string()));
+            for filter in &u.filters {
+                f.push(("Topic Filter", filter.as_str().to_owned()));
+            }
+            u.properties.entries()
+        }
+        Packet::UnsubAck(u) => {
+            f.push(("Packet ID", u.packet_id.to_string()));
+            for code in &u.reason_codes {
+                f.push(("Reason Code", reason(*code)));
+            }
+            u.properties.entries()
+        }
+        Packet::PingReq | Packet::PingResp => Vec::new(),
+        Packet::Disconnect(d) => {
+            f.push(("Reason Code", reason(d.reason_code)));
+            d.properties.entries()
+        }
+        Packet::Auth(a) => {
+            f.push(("Reason Code", reason(a.reason_code)));
+            a.properties.entries()
+        }
+    };
+    let mut out: Vec<(String, String)> = f.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    out.extend(props.into_iter().map(|(name, value)| (spaced(name), value)));
+    out
+}
+
+/// A connection's packets, oldest first, holding at most `cap`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PacketLog {
+    cap: usize,
+    next_seq: u64,
+    items: VecDeque<PacketRecord>,
+}
+
+impl PacketLog {
+    /// An empty log that keeps at most `cap` packets.
+    pub fn new(cap: usize) -> Self {
+        Self { cap: cap.max(1), next_seq: 0, items: VecDeque::new() }
+    }
+
+    /// Adds a packet (its `seq` assigned here); drops the oldest past the cap.
+    pub fn push(&mut self, mut record: PacketRecord) {
+        record.seq = self.next_seq;
+        self.next_seq += 1;
+        self.items.push_back(record);
+        while self.items.len() > self.cap {
+            self.items.pop_front();
+        }
+    }
+
+    /// The packets, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &PacketRecord> {
+        self.items.iter()
+    }
+
+    /// How many are held.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether none are held.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Forgets every packet.
+    pub fn clear(&mut self) {
+        self.items.clear();
+    }
+}
