@@ -1,9 +1,9 @@
 //! The packet inspector's model: every packet sent and received, with its type, size, decoded
 //! fields and the bytes on the wire, kept up to a cap.
 
-use std::collections::VecDeque;
-
 use wasmqtt::codec::{Packet, PacketType, ProtocolVersion, ReasonCode};
+
+use crate::model::{CappedLog, Numbered};
 
 /// Which way a packet went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,47 +189,11 @@ fn fields(packet: &Packet) -> Vec<(String, String)> {
     out
 }
 
-/// A connection's packets, oldest first, holding at most `cap`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PacketLog {
-    cap: usize,
-    next_seq: u64,
-    items: VecDeque<PacketRecord>,
-}
-
-impl PacketLog {
-    /// An empty log that keeps at most `cap` packets.
-    pub fn new(cap: usize) -> Self {
-        Self { cap: cap.max(1), next_seq: 0, items: VecDeque::new() }
-    }
-
-    /// Adds a packet (its `seq` assigned here); drops the oldest past the cap.
-    pub fn push(&mut self, mut record: PacketRecord) {
-        record.seq = self.next_seq;
-        self.next_seq += 1;
-        self.items.push_back(record);
-        while self.items.len() > self.cap {
-            self.items.pop_front();
-        }
-    }
-
-    /// The packets, oldest first.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &PacketRecord> {
-        self.items.iter()
-    }
-
-    /// How many are held.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    /// Whether none are held.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    /// Forgets every packet.
-    pub fn clear(&mut self) {
-        self.items.clear();
+impl Numbered for PacketRecord {
+    fn set_seq(&mut self, seq: u64) {
+        self.seq = seq;
     }
 }
+
+/// A connection's packets.
+pub type PacketLog = CappedLog<PacketRecord>;

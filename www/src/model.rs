@@ -165,33 +165,50 @@ pub struct MessageRecord {
     pub time_ms: f64,
 }
 
-/// A connection's messages, oldest first, holding at most `cap`: the oldest go first.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessageLog {
-    cap: usize,
-    next_seq: u64,
-    items: VecDeque<MessageRecord>,
+/// A record a [`CappedLog`] numbers as it takes it.
+pub trait Numbered {
+    /// Stores the record's position in its log.
+    fn set_seq(&mut self, seq: u64);
 }
 
-impl MessageLog {
-    /// An empty log that keeps at most `cap` messages.
+impl Numbered for MessageRecord {
+    fn set_seq(&mut self, seq: u64) {
+        self.seq = seq;
+    }
+}
+
+/// A log, oldest first, holding at most `cap` records: the oldest go first. Positions
+/// (`seq`) never repeat, also across `clear`, so they key list rows safely.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CappedLog<T> {
+    cap: usize,
+    next_seq: u64,
+    items: VecDeque<T>,
+}
+
+/// A connection's messages.
+pub type MessageLog = CappedLog<MessageRecord>;
+
+impl<T: Numbered> CappedLog<T> {
+    /// An empty log that keeps at most `cap` records.
     pub fn new(cap: usize) -> Self {
         Self { cap: cap.max(1), next_seq: 0, items: VecDeque::new() }
     }
 
-    /// Adds a message (its `seq` is assigned here); drops the oldest past the cap.
-    pub fn push(&mut self, mut record: MessageRecord) -> u64 {
-        record.seq = self.next_seq;
+    /// Adds a record (its `seq` is assigned here); drops the oldest past the cap.
+    pub fn push(&mut self, mut record: T) -> u64 {
+        let seq = self.next_seq;
+        record.set_seq(seq);
         self.next_seq += 1;
         self.items.push_back(record);
         while self.items.len() > self.cap {
             self.items.pop_front();
         }
-        self.next_seq - 1
+        seq
     }
 
-    /// The messages, oldest first.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &MessageRecord> {
+    /// The records, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> {
         self.items.iter()
     }
 
@@ -205,7 +222,7 @@ impl MessageLog {
         self.items.is_empty()
     }
 
-    /// Forgets every message.
+    /// Forgets every record.
     pub fn clear(&mut self) {
         self.items.clear();
     }

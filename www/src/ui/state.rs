@@ -191,7 +191,9 @@ impl Conn {
     fn trace(self, packet: &wasmqtt::codec::Packet, flow: Flow) {
         let version = self.settings.with_untracked(|s| s.version);
         let record = PacketRecord::new(packet, version, flow, js_sys::Date::now());
-        self.packets.update(|log| log.push(record));
+        self.packets.update(|log| {
+            log.push(record);
+        });
     }
 
     fn on_event(self, event: Event, selected: RwSignal<u32>) {
