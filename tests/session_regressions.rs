@@ -415,3 +415,20 @@ fn reason_string_after_request_problem_information_0_is_a_protocol_error() {
         "{outs:?}"
     );
 }
+
+/// Found by the session fuzzer: a server sending CONNECT with a bad protocol level made the
+/// client answer DISCONNECT 0x84, a CONNACK-only code that DISCONNECT may not carry
+/// [MQTT-3.14.2-1]; a scripted peer plays the broken server.
+#[test]
+fn a_decode_error_with_a_connack_only_code_disconnects_with_protocol_error() {
+    let mut pair = Pair::with_version(ProtocolVersion::V5).connected();
+    // CONNECT, protocol name "MQTT", level 9.
+    pair.receive_bytes(&[
+        0x10, 0x0A, 0x00, 0x04, b'M', b'Q', b'T', b'T', 0x09, 0x02, 0x00, 0x3C, 0x00, 0x00,
+    ]);
+    let outs = pair.outputs();
+    let Some(Out::Packet(Packet::Disconnect(d))) = outs.first() else { panic!("{outs:?}") };
+    assert_eq!(d.reason_code, ReasonCode::ProtocolError);
+    assert!(d.reason_code.is_valid_in(wasmqtt::codec::PacketType::Disconnect));
+    assert_eq!(outs.last(), Some(&Out::Close));
+}

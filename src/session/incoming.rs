@@ -31,7 +31,11 @@ impl Session {
     }
 
     fn fail_decode(&mut self, now: Instant, error: crate::codec::DecodeError) {
-        let reason = error.reason_code();
+        // A decode error may name a CONNACK-only code (a server sending CONNECT gives
+        // Unsupported Protocol Version); a client's DISCONNECT carries only DISCONNECT codes.
+        let reason = Some(error.reason_code())
+            .filter(|r| r.is_valid_in(crate::codec::PacketType::Disconnect))
+            .unwrap_or(ReasonCode::ProtocolError);
         self.close_with_disconnect(now, reason, CloseReason::Decode(error));
     }
 
