@@ -128,3 +128,36 @@ test('the packet inspector shows CONNECT and CONNACK decoded with a hex dump; In
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('connections and their subscriptions survive a reload; duplicate and delete work', async () => {
+  const page = await openApp();
+  const status = page.getByRole('status');
+  await status.getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
+  await subscriptions.getByLabel('Topic').fill('persist/#');
+  await subscriptions.getByRole('button', { name: 'Subscribe' }).click();
+  await subscriptions.getByText('granted QoS 0').waitFor();
+  await page.getByRole('button', { name: 'Duplicate' }).click();
+  const list = page.getByRole('navigation', { name: 'Connections' });
+  await list.getByText('Local mosquitto (copy)').waitFor();
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await list.getByText('Local mosquitto (copy)').waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'New Connection' }).click();
+  await page.getByRole('form', { name: 'Connection settings' }).getByLabel('Name', { exact: true }).fill('Second');
+
+  await page.reload();
+  await list.getByText('Second').waitFor();
+  await list.getByText('Local mosquitto').waitFor();
+  // The first connection connects at once and makes its saved subscription again.
+  await status.getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  await subscriptions.getByText('persist/#').waitFor();
+  await subscriptions.getByText('granted QoS 0').waitFor();
+  const publish = page.getByRole('region', { name: 'Publish' });
+  await publish.getByLabel('Topic').fill('persist/after-reload');
+  await publish.getByLabel('Format', { exact: true }).selectOption('Plaintext');
+  await publish.getByLabel('Payload').fill('still subscribed');
+  await publish.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('region', { name: 'Messages' }).locator('.message.received').getByText('still subscribed').waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

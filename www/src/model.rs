@@ -5,11 +5,13 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use wasmqtt::codec::{BinaryData, MqttString, ProtocolVersion, QoS};
 use wasmqtt::session::{ClientId, Options};
 
 /// `ws://` or `wss://`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Scheme {
     /// Plain WebSocket: fine on loopback, credentials travel in clear text elsewhere.
     Ws,
@@ -18,7 +20,8 @@ pub enum Scheme {
 }
 
 /// A saved connection, as the connection form edits it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ConnectionSettings {
     /// The name shown in the connection list.
     pub name: String,
@@ -36,7 +39,8 @@ pub struct ConnectionSettings {
     pub username: String,
     /// Password; empty sends none.
     pub password: String,
-    /// MQTT 3.1, 3.1.1 or 5.0.
+    /// MQTT 3.1, 3.1.1 or 5.0 (saved as its protocol level: 3, 4 or 5).
+    #[serde(with = "protocol_level")]
     pub version: ProtocolVersion,
     /// Keep alive, seconds.
     pub keep_alive: u16,
@@ -284,5 +288,77 @@ impl PayloadFormat {
             Self::Base64 => crate::encoding::base64_decode(text),
             Self::Hex => crate::encoding::hex_decode(text),
         }
+    }
+}
+
+/// A `ProtocolVersion` saved as its protocol level (3, 4, 5).
+mod protocol_level {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use wasmqtt::codec::ProtocolVersion;
+
+    pub(super) fn serialize<S: Serializer>(v: &ProtocolVersion, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(v.level())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<ProtocolVersion, D::Error> {
+        let level = u8::deserialize(d)?;
+        ProtocolVersion::try_from(level).map_err(|_| {
+            serde::de::Error::custom(format!("MQTT protocol level {level} is not 3, 4 or 5"))
+        })
+    }
+}
+
+/// A subscription as saved: made again after every connect where the server has no session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedSubscription {
+    /// The topic filter.
+    pub filter: String,
+    /// Requested QoS.
+    pub qos: u8,
+}
+
+/// A connection as saved: its settings and subscriptions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedConnection {
+    /// The settings.
+    #[serde(flatten)]
+    pub settings: ConnectionSettings,
+    /// Its subscriptions.
+    #[serde(default)]
+    pub subscriptions: Vec<SavedSubscription>,
+}
+
+/// Everything the app keeps across reloads, and the export/import file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedApp {
+    /// Format version of this document.
+    pub format: u32,
+    /// The connections, in list order.
+    pub connections: Vec<SavedConnection>,
+}
+
+impl SavedApp {
+    /// This app's format version.
+    pub const FORMAT: u32 = 1;
+
+    /// The document as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Reads a document, or says what is wrong with it.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let saved: Self = serde_json::from_str(text)
+            .map_err(|e| format!("not a wasmqtt connections file: {e}"))?;
+        if saved.format != Self::FORMAT {
+            return Err(format!(
+                "connections file format {} is not {}",
+                saved.format,
+                Self::FORMAT
+            ));
+        }
+        Ok(saved)
     }
 }

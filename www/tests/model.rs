@@ -128,3 +128,27 @@ fn json_refuses_invalid_documents_and_deep_nesting() {
     let deep = "[".repeat(10_000) + &"]".repeat(10_000);
     assert_eq!(json::pretty(&deep), None, "too deep: refused, not a stack overflow");
 }
+
+#[test]
+fn connections_survive_a_save_and_load_and_bad_files_are_refused_by_reason() {
+    use wasmqtt_app::model::{SavedApp, SavedConnection, SavedSubscription};
+    let mut settings =
+        ConnectionSettings::for_url("Local", "ws://127.0.0.1:8083/mqtt", "me").unwrap();
+    settings.version = ProtocolVersion::V3_1_1;
+    let app = SavedApp {
+        format: SavedApp::FORMAT,
+        connections: vec![SavedConnection {
+            settings,
+            subscriptions: vec![SavedSubscription { filter: "a/#".into(), qos: 1 }],
+        }],
+    };
+    let json = app.to_json();
+    assert!(json.contains("\"version\": 4"), "protocol level saved: {json}");
+    assert!(json.contains("\"clientId\": \"me\""), "MQTTX-style camelCase names: {json}");
+    assert_eq!(SavedApp::from_json(&json).unwrap(), app);
+    assert!(SavedApp::from_json("[]").unwrap_err().starts_with("not a wasmqtt connections file"));
+    let wrong_level = json.replace("\"version\": 4", "\"version\": 7");
+    assert!(SavedApp::from_json(&wrong_level).unwrap_err().contains("protocol level 7"));
+    let future = json.replace("\"format\": 1", "\"format\": 2");
+    assert!(SavedApp::from_json(&future).unwrap_err().contains("format 2"));
+}

@@ -9,6 +9,7 @@ mod messages;
 mod packets;
 mod publish;
 mod state;
+mod storage;
 mod subscriptions;
 
 use leptos::prelude::*;
@@ -31,6 +32,13 @@ fn default_broker() -> String {
         .unwrap_or_else(|| "ws://127.0.0.1:8083/mqtt".into())
 }
 
+/// Whether the page URL names a broker (`?broker=`).
+fn has_broker_param() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| q.trim_start_matches('?').split('&').any(|p| p.starts_with("broker=")))
+}
+
 /// A client id like MQTTX's: a prefix and random hex.
 pub fn random_client_id() -> String {
     let n = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
@@ -45,19 +53,46 @@ pub fn start() {
 #[component]
 fn App() -> impl IntoView {
     let broker = default_broker();
-    let first = ConnectionSettings::for_url("Local mosquitto", &broker, &random_client_id())
-        .unwrap_or_else(|_| {
-            ConnectionSettings::for_url("Local mosquitto", "ws://127.0.0.1:8083/mqtt", "")
-                .expect("the built-in URL parses")
-        });
-    let conns = RwSignal::new(vec![Conn::new(1, first)]);
-    let selected = RwSignal::new(1u32);
-    let next_id = StoredValue::new(2u32);
+    let list: Vec<Conn> = match storage::load() {
+        Some(saved) => {
+            saved.connections.into_iter().zip(1..).map(|(c, id)| storage::restore(id, c)).collect()
+        }
+        None => {
+            let first =
+                ConnectionSettings::for_url("Local mosquitto", &broker, &random_client_id())
+                    .unwrap_or_else(|_| {
+                        ConnectionSettings::for_url(
+                            "Local mosquitto",
+                            "ws://127.0.0.1:8083/mqtt",
+                            "",
+                        )
+                        .expect("the built-in URL parses")
+                    });
+            vec![Conn::new(1, first)]
+        }
+    };
+    // `scripts/run` on other ports names the broker in the URL: the local connection follows.
+    if has_broker_param() {
+        if let Some(local) =
+            list.iter().find(|c| c.settings.with_untracked(|s| s.name == "Local mosquitto"))
+        {
+            local.settings.update(|s| storage::point_at(s, &broker));
+        }
+    }
+    // Connections live as long as the app: their signals belong to its owner, not to the
+    // view that happened to create them (a Workspace is rebuilt when the selection changes).
+    let owner = StoredValue::new(Owner::current().expect("the app is mounted under an owner"));
+    let first_id = list.first().map_or(1, |c| c.id);
+    let next_id = StoredValue::new(list.iter().map(|c| c.id).max().unwrap_or(0) + 1);
+    let conns = RwSignal::new(list);
+    let selected = RwSignal::new(first_id);
     let editing = RwSignal::new(false);
-    // The app opens with a ready connection to the local broker.
+    // The app opens with a ready connection: the first in the list.
     if let Some(conn) = conns.get_untracked().first().copied() {
         let _ = conn.connect(selected);
     }
+    // Saved on every change of a connection's settings or subscriptions, or of the list.
+    Effect::new(move |_| conns.with(|list| storage::save(&storage::snapshot(list))));
     let current = move || conns.with(|list| list.iter().find(|c| c.id == selected.get()).copied());
     let new_connection = move |_| {
         let id = next_id.get_value();
@@ -71,7 +106,8 @@ fn App() -> impl IntoView {
             ConnectionSettings::for_url("New", "ws://127.0.0.1:8083/mqtt", "")
                 .expect("the built-in URL parses")
         });
-        conns.update(|list| list.push(Conn::new(id, settings)));
+        let conn = owner.with_value(|o| o.with(|| Conn::new(id, settings)));
+        conns.update(|list| list.push(conn));
         selected.set(id);
         editing.set(true);
     };
@@ -97,7 +133,7 @@ fn App() -> impl IntoView {
                 </ul>
             </nav>
             <main class="workspace">
-                {move || current().map(|conn| view! { <Workspace conn selected editing /> })}
+                {move || current().map(|conn| view! { <Workspace conn conns selected editing next_id owner /> })}
             </main>
         </div>
     }
@@ -112,7 +148,31 @@ enum View {
 }
 
 #[component]
-fn Workspace(conn: Conn, selected: RwSignal<u32>, editing: RwSignal<bool>) -> impl IntoView {
+fn Workspace(
+    conn: Conn,
+    conns: RwSignal<Vec<Conn>>,
+    selected: RwSignal<u32>,
+    editing: RwSignal<bool>,
+    next_id: StoredValue<u32>,
+    owner: StoredValue<Owner>,
+) -> impl IntoView {
+    let duplicate = move |_| {
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        let mut settings = conn.settings.get_untracked();
+        settings.name = format!("{} (copy)", settings.name);
+        settings.client_id = random_client_id();
+        let copy = owner.with_value(|o| o.with(|| Conn::new(id, settings)));
+        conns.update(|list| list.push(copy));
+        selected.set(id);
+    };
+    let delete = move |_| {
+        conn.disconnect();
+        conns.update(|list| list.retain(|c| c.id != conn.id));
+        if let Some(first) = conns.with_untracked(|list| list.first().map(|c| c.id)) {
+            selected.set(first);
+        }
+    };
     let error = RwSignal::new(None::<String>);
     let view_tab = RwSignal::new(View::Messages);
     let view_button = move |which: View, label: &'static str| {
@@ -148,6 +208,8 @@ fn Workspace(conn: Conn, selected: RwSignal<u32>, editing: RwSignal<bool>) -> im
                 {view_button(View::Info, "Info")}
             </div>
             <button on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
+            <button on:click=duplicate>"Duplicate"</button>
+            <button on:click=delete>"Delete"</button>
             <button class="primary" on:click=toggle>{move || if connected() { "Disconnect" } else { "Connect" }}</button>
         </header>
         <p class="error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>

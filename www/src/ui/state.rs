@@ -77,6 +77,8 @@ pub struct Conn {
     pub server: RwSignal<ServerInfo>,
     /// The session over its WebSocket while connected or retrying.
     link: StoredValue<Option<Connection>, LocalStorage>,
+    /// The subscription rows still to be made on the current session (after a connect).
+    restore_pending: StoredValue<bool>,
 }
 
 impl std::fmt::Debug for Conn {
@@ -98,6 +100,7 @@ impl Conn {
             packets: RwSignal::new(PacketLog::new(PACKET_CAP)),
             server: RwSignal::new(Vec::new()),
             link: StoredValue::new_local(None),
+            restore_pending: StoredValue::new(false),
         }
     }
 
@@ -110,6 +113,7 @@ impl Conn {
             Connection::open(&settings.url(), options, true, move |e| self.on_event(e, selected))
                 .map_err(|e| e.to_string())?;
         self.link.set_value(Some(connection));
+        self.restore_pending.set_value(true);
         Ok(())
     }
 
@@ -167,6 +171,21 @@ impl Conn {
         Ok(())
     }
 
+    /// Makes the saved subscription rows on a new session (the session itself restores what
+    /// it subscribed, after a lost session).
+    fn resubscribe(self) {
+        let rows = self.subscriptions.get_untracked();
+        for row in rows {
+            if let Err(e) = self.subscribe(&row.filter, row.qos) {
+                self.subscriptions.update(|rows| {
+                    if let Some(r) = rows.iter_mut().find(|r| r.filter == row.filter) {
+                        r.outcome = Some(Err(e.clone()));
+                    }
+                });
+            }
+        }
+    }
+
     fn with_link<R>(self, f: impl FnOnce(&Connection) -> Result<R, String>) -> Result<R, String> {
         self.link
             .with_value(|link| link.as_ref().map(f))
@@ -201,6 +220,9 @@ impl Conn {
             Event::Connected(c) => {
                 self.server.set(server_info(&c));
                 self.status.set(Status::Connected);
+                if self.restore_pending.try_update_value(std::mem::take).unwrap_or(false) {
+                    self.resubscribe();
+                }
             }
             Event::PacketSent(p) => self.trace(&p, Flow::Sent),
             Event::PacketReceived(p) => self.trace(&p, Flow::Received),

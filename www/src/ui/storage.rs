@@ -1,0 +1,68 @@
+//! Connections and their subscriptions kept in `localStorage` across reloads (settings only:
+//! a few kilobytes; messages will go to IndexedDB).
+
+use leptos::prelude::*;
+
+use super::state::{Conn, SubscriptionRow};
+use crate::model::{ConnectionSettings, SavedApp, SavedConnection, SavedSubscription};
+
+const KEY: &str = "wasmqtt.connections";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The saved connections, if there are any and they read back.
+pub(super) fn load() -> Option<SavedApp> {
+    let text = storage()?.get_item(KEY).ok()??;
+    SavedApp::from_json(&text).ok().filter(|app| !app.connections.is_empty())
+}
+
+/// The live connections as a document.
+pub(super) fn snapshot(conns: &[Conn]) -> SavedApp {
+    SavedApp {
+        format: SavedApp::FORMAT,
+        connections: conns
+            .iter()
+            .map(|c| SavedConnection {
+                settings: c.settings.get(),
+                subscriptions: c.subscriptions.with(|rows| {
+                    rows.iter()
+                        .map(|r| SavedSubscription { filter: r.filter.clone(), qos: r.qos })
+                        .collect()
+                }),
+            })
+            .collect(),
+    }
+}
+
+/// Writes the document; a full or forbidden storage is not an error worth stopping for.
+pub(super) fn save(app: &SavedApp) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(KEY, &app.to_json());
+    }
+}
+
+/// A connection from its saved form, with id `id`; its subscriptions are made again at its
+/// first CONNACK.
+pub(super) fn restore(id: u32, saved: SavedConnection) -> Conn {
+    let conn = Conn::new(id, saved.settings);
+    conn.subscriptions.set(
+        saved
+            .subscriptions
+            .into_iter()
+            .map(|s| SubscriptionRow { filter: s.filter, qos: s.qos, outcome: None })
+            .collect(),
+    );
+    conn
+}
+
+/// `settings` pointed at `broker` (`ws://host:port/path`), when it parses.
+pub(super) fn point_at(settings: &mut ConnectionSettings, broker: &str) {
+    if let Ok(other) = ConnectionSettings::for_url(&settings.name, broker, &settings.client_id) {
+        settings.scheme = other.scheme;
+        settings.host = other.host;
+        settings.port = other.port;
+        settings.path = other.path;
+    }
+}
