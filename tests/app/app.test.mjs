@@ -161,3 +161,49 @@ test('connections and their subscriptions survive a reload; duplicate and delete
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('subscription options (5.0): No Local keeps our own messages away, Subscription Identifier reaches the broker', async () => {
+  const page = await openApp();
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
+  const form = subscriptions.getByRole('form', { name: 'New Subscription' });
+  await form.getByLabel('Topic', { exact: true }).fill('opts/nl');
+  await form.getByLabel('No Local').check();
+  await form.getByLabel('Retain Handling').selectOption('2');
+  await form.getByLabel('Subscription Identifier').fill('42');
+  await form.getByRole('button', { name: 'Subscribe' }).click();
+  await subscriptions.getByText(/granted QoS 0 · NL · RH 2 · ID 42/).waitFor();
+  await page.getByRole('tab', { name: 'Packets' }).click();
+  const packets = page.getByRole('region', { name: 'Packets' });
+  await packets.getByRole('row', { name: /^sent SUBSCRIBE/ }).last().click();
+  const detail = packets.getByRole('complementary', { name: 'Packet details' });
+  await detail.getByText('Subscription Identifier').waitFor();
+  await detail.getByText(/No Local true.*Retain Handling 2/).waitFor();
+  await page.getByRole('tab', { name: 'Messages' }).click();
+  // Our own publish to a No Local subscription does not come back; a bad identifier is named.
+  const publish = page.getByRole('region', { name: 'Publish' });
+  await publish.getByLabel('Topic').fill('opts/nl');
+  await publish.getByLabel('Format', { exact: true }).selectOption('Plaintext');
+  await publish.getByLabel('QoS', { exact: true }).selectOption('1');
+  await publish.getByLabel('Payload').fill('not for me');
+  await publish.getByRole('button', { name: 'Send' }).click();
+  await form.getByLabel('Topic', { exact: true }).fill('opts/other');
+  await form.getByLabel('Subscription Identifier').fill('0');
+  await form.getByRole('button', { name: 'Subscribe' }).click();
+  await subscriptions.getByRole('alert').getByText(/Subscription Identifier/).waitFor();
+  // A marker on a plain subscription, sent after: the broker keeps order, so had No Local
+  // failed, 'not for me' would have come back before it.
+  await form.getByLabel('No Local').uncheck();
+  await form.getByLabel('Subscription Identifier').fill('');
+  await form.getByRole('button', { name: 'Subscribe' }).click();
+  await subscriptions.locator('.subscription', { hasText: 'opts/other' }).getByText(/granted QoS 0/).waitFor();
+  await publish.getByLabel('Topic').fill('opts/other');
+  await publish.getByLabel('Payload').fill('marker');
+  await publish.getByRole('button', { name: 'Send' }).click();
+  const messages = page.getByRole('region', { name: 'Messages' });
+  await messages.locator('.message.received').getByText('marker').waitFor();
+  assert.equal(await messages.locator('.message.received').count(), 1, 'No Local: our own message did not come back');
+  await page.screenshot({ path: join(SHOTS, 'app-subscription-options.png') });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -310,13 +310,30 @@ mod protocol_level {
     }
 }
 
+/// A subscription's options as the form sets them (MQTT 5 ones are ignored under 3.x).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SubscriptionSettings {
+    /// Requested QoS.
+    pub qos: u8,
+    /// No Local: not sent our own messages back.
+    pub no_local: bool,
+    /// Retain As Published: keep the retain flag as the publisher set it.
+    pub retain_as_published: bool,
+    /// Retain Handling: 0 send retained, 1 only for a new subscription, 2 never.
+    pub retain_handling: u8,
+    /// Subscription Identifier (1 to 268,435,455), if any.
+    pub subscription_identifier: Option<u32>,
+}
+
 /// A subscription as saved: made again after every connect where the server has no session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedSubscription {
     /// The topic filter.
     pub filter: String,
-    /// Requested QoS.
-    pub qos: u8,
+    /// Its options.
+    #[serde(flatten)]
+    pub options: SubscriptionSettings,
 }
 
 /// A connection as saved: its settings and subscriptions.

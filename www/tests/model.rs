@@ -131,7 +131,7 @@ fn json_refuses_invalid_documents_and_deep_nesting() {
 
 #[test]
 fn connections_survive_a_save_and_load_and_bad_files_are_refused_by_reason() {
-    use wasmqtt_app::model::{SavedApp, SavedConnection, SavedSubscription};
+    use wasmqtt_app::model::{SavedApp, SavedConnection, SavedSubscription, SubscriptionSettings};
     let mut settings =
         ConnectionSettings::for_url("Local", "ws://127.0.0.1:8083/mqtt", "me").unwrap();
     settings.version = ProtocolVersion::V3_1_1;
@@ -139,12 +139,26 @@ fn connections_survive_a_save_and_load_and_bad_files_are_refused_by_reason() {
         format: SavedApp::FORMAT,
         connections: vec![SavedConnection {
             settings,
-            subscriptions: vec![SavedSubscription { filter: "a/#".into(), qos: 1 }],
+            subscriptions: vec![SavedSubscription {
+                filter: "a/#".into(),
+                options: SubscriptionSettings {
+                    qos: 1,
+                    no_local: true,
+                    subscription_identifier: Some(7),
+                    ..Default::default()
+                },
+            }],
         }],
     };
     let json = app.to_json();
     assert!(json.contains("\"version\": 4"), "protocol level saved: {json}");
     assert!(json.contains("\"clientId\": \"me\""), "MQTTX-style camelCase names: {json}");
+    assert!(json.contains("\"noLocal\": true"), "{json}");
+    let old = json.replace("\"noLocal\": true,", "");
+    assert!(
+        !SavedApp::from_json(&old).unwrap().connections[0].subscriptions[0].options.no_local,
+        "missing options default"
+    );
     assert_eq!(SavedApp::from_json(&json).unwrap(), app);
     assert!(SavedApp::from_json("[]").unwrap_err().starts_with("not a wasmqtt connections file"));
     let wrong_level = json.replace("\"version\": 4", "\"version\": 7");

@@ -2,13 +2,18 @@
 //! events to them.
 
 use leptos::prelude::*;
-use wasmqtt::codec::{QoS, ReasonCode, Subscription, SubscriptionOptions};
+use wasmqtt::codec::{
+    QoS, ReasonCode, RetainHandling, SubscribeProperties, Subscription, SubscriptionId,
+    SubscriptionOptions,
+};
 use wasmqtt::session::{CloseReason, Event, PublishRequest};
 use wasmqtt::topic::{TopicFilter, TopicName};
 use wasmqtt::wasm::Connection;
 
 use crate::inspect::{Flow, PacketLog, PacketRecord};
-use crate::model::{ConnectionSettings, Direction, MessageLog, MessageRecord};
+use crate::model::{
+    ConnectionSettings, Direction, MessageLog, MessageRecord, SubscriptionSettings,
+};
 
 /// Messages kept per connection before the oldest go.
 pub(crate) const LOG_CAP: usize = 100_000;
@@ -49,8 +54,8 @@ impl Status {
 pub struct SubscriptionRow {
     /// The topic filter.
     pub filter: String,
-    /// Requested QoS.
-    pub qos: u8,
+    /// Requested QoS and options.
+    pub options: SubscriptionSettings,
     /// Granted QoS, or the failure reason; `None` while waiting for SUBACK.
     pub outcome: Option<Result<u8, String>>,
 }
@@ -125,18 +130,35 @@ impl Conn {
         self.status.set(Status::Disconnected(None));
     }
 
-    /// Subscribes to `filter` at `qos`; the row shows the SUBACK outcome when it comes.
-    pub fn subscribe(self, filter: &str, qos: u8) -> Result<(), String> {
+    /// Subscribes to `filter` with `settings`; the row shows the SUBACK outcome when it
+    /// comes. A bad filter or option is reported by name before anything is sent.
+    pub fn subscribe(self, filter: &str, settings: &SubscriptionSettings) -> Result<(), String> {
         let parsed = TopicFilter::new(filter).map_err(|e| e.to_string())?;
-        let qos_value = QoS::try_from(qos).map_err(|e| e.to_string())?;
-        let subscription = Subscription {
-            filter: parsed,
-            options: SubscriptionOptions { qos: qos_value, ..Default::default() },
+        let options = SubscriptionOptions {
+            qos: QoS::try_from(settings.qos).map_err(|e| format!("QoS: {e}"))?,
+            no_local: settings.no_local,
+            retain_as_published: settings.retain_as_published,
+            retain_handling: RetainHandling::try_from(settings.retain_handling)
+                .map_err(|e| format!("Retain Handling: {e}"))?,
         };
-        self.with_link(|link| link.subscribe(vec![subscription]).map_err(|e| e.to_string()))?;
+        let mut properties = SubscribeProperties::default();
+        if let Some(id) = settings.subscription_identifier {
+            let id =
+                SubscriptionId::new(id).map_err(|e| format!("Subscription Identifier: {e}"))?;
+            properties.subscription_identifier = Some(id);
+        }
+        let subscription = Subscription { filter: parsed, options };
+        self.with_link(|link| {
+            link.command(|s, now| s.subscribe(now, vec![subscription], properties))
+                .map_err(|e| e.to_string())
+        })?;
         self.subscriptions.update(|rows| {
             rows.retain(|r| r.filter != filter);
-            rows.push(SubscriptionRow { filter: filter.to_owned(), qos, outcome: None });
+            rows.push(SubscriptionRow {
+                filter: filter.to_owned(),
+                options: settings.clone(),
+                outcome: None,
+            });
         });
         Ok(())
     }
@@ -176,7 +198,7 @@ impl Conn {
     fn resubscribe(self) {
         let rows = self.subscriptions.get_untracked();
         for row in rows {
-            if let Err(e) = self.subscribe(&row.filter, row.qos) {
+            if let Err(e) = self.subscribe(&row.filter, &row.options) {
                 self.subscriptions.update(|rows| {
                     if let Some(r) = rows.iter_mut().find(|r| r.filter == row.filter) {
                         r.outcome = Some(Err(e.clone()));

@@ -28,7 +28,10 @@ pub(super) fn snapshot(conns: &[Conn]) -> SavedApp {
                 settings: c.settings.get(),
                 subscriptions: c.subscriptions.with(|rows| {
                     rows.iter()
-                        .map(|r| SavedSubscription { filter: r.filter.clone(), qos: r.qos })
+                        .map(|r| SavedSubscription {
+                            filter: r.filter.clone(),
+                            options: r.options.clone(),
+                        })
                         .collect()
                 }),
             })
@@ -51,7 +54,7 @@ pub(super) fn restore(id: u32, saved: SavedConnection) -> Conn {
         saved
             .subscriptions
             .into_iter()
-            .map(|s| SubscriptionRow { filter: s.filter, qos: s.qos, outcome: None })
+            .map(|s| SubscriptionRow { filter: s.filter, options: s.options, outcome: None })
             .collect(),
     );
     conn
