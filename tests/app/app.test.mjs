@@ -42,7 +42,7 @@ test('the app opens connected to the local broker, subscribes, publishes and sho
   const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
   await subscriptions.getByLabel('Topic').fill('app/e2e/#');
   await subscriptions.getByLabel('QoS', { exact: true }).selectOption('1');
-  await subscriptions.getByRole('button', { name: 'Subscribe' }).click();
+  await subscriptions.getByRole('button', { name: 'Subscribe', exact: true }).click();
   await subscriptions.getByText('granted QoS 1').waitFor({ timeout: 5000 });
 
   const publish = page.getByRole('region', { name: 'Publish' });
@@ -65,7 +65,7 @@ test('the app opens connected to the local broker, subscribes, publishes and sho
   await messages.locator('.message.received .payload').getByText('kept', { exact: true }).waitFor({ timeout: 5000 });
   await subscriptions.getByRole('button', { name: 'Unsubscribe app/e2e/#' }).click();
   await subscriptions.getByLabel('Topic').fill('app/e2e/kept');
-  await subscriptions.getByRole('button', { name: 'Subscribe' }).click();
+  await subscriptions.getByRole('button', { name: 'Subscribe', exact: true }).click();
   await messages.locator('.message.received', { hasText: 'kept' }).locator('.badge.retained').first().waitFor({ timeout: 5000 });
 
   await page.getByRole('tab', { name: 'Published' }).click();
@@ -113,7 +113,7 @@ test('the packet inspector shows CONNECT and CONNACK decoded with a hex dump; In
   assert.match(await detail.getByLabel('Hex dump').textContent(), /^0000 {2}20 /, 'CONNACK starts with 0x20');
   // A subscription's SUBSCRIBE and SUBACK appear as they happen, with their options.
   await page.getByRole('region', { name: 'Subscriptions' }).getByLabel('Topic').fill('inspect/#');
-  await page.getByRole('region', { name: 'Subscriptions' }).getByRole('button', { name: 'Subscribe' }).click();
+  await page.getByRole('region', { name: 'Subscriptions' }).getByRole('button', { name: 'Subscribe', exact: true }).click();
   await packets.getByRole('row', { name: /^received SUBACK/ }).waitFor();
   await packets.getByRole('row', { name: /^sent SUBSCRIBE/ }).click();
   await detail.getByText(/^inspect\/# \(QoS 0, No Local false/).waitFor();
@@ -135,7 +135,7 @@ test('connections and their subscriptions survive a reload; duplicate and delete
   await status.getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
   const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
   await subscriptions.getByLabel('Topic').fill('persist/#');
-  await subscriptions.getByRole('button', { name: 'Subscribe' }).click();
+  await subscriptions.getByRole('button', { name: 'Subscribe', exact: true }).click();
   await subscriptions.getByText('granted QoS 0').waitFor();
   await page.getByRole('button', { name: 'Duplicate' }).click();
   const list = page.getByRole('navigation', { name: 'Connections' });
@@ -171,7 +171,7 @@ test('subscription options (5.0): No Local keeps our own messages away, Subscrip
   await form.getByLabel('No Local').check();
   await form.getByLabel('Retain Handling').selectOption('2');
   await form.getByLabel('Subscription Identifier').fill('42');
-  await form.getByRole('button', { name: 'Subscribe' }).click();
+  await form.getByRole('button', { name: 'Subscribe', exact: true }).click();
   await subscriptions.getByText(/granted QoS 0 · NL · RH 2 · ID 42/).waitFor();
   await page.getByRole('tab', { name: 'Packets' }).click();
   const packets = page.getByRole('region', { name: 'Packets' });
@@ -189,13 +189,13 @@ test('subscription options (5.0): No Local keeps our own messages away, Subscrip
   await publish.getByRole('button', { name: 'Send' }).click();
   await form.getByLabel('Topic', { exact: true }).fill('opts/other');
   await form.getByLabel('Subscription Identifier').fill('0');
-  await form.getByRole('button', { name: 'Subscribe' }).click();
+  await form.getByRole('button', { name: 'Subscribe', exact: true }).click();
   await subscriptions.getByRole('alert').getByText(/Subscription Identifier/).waitFor();
   // A marker on a plain subscription, sent after: the broker keeps order, so had No Local
   // failed, 'not for me' would have come back before it.
   await form.getByLabel('No Local').uncheck();
   await form.getByLabel('Subscription Identifier').fill('');
-  await form.getByRole('button', { name: 'Subscribe' }).click();
+  await form.getByRole('button', { name: 'Subscribe', exact: true }).click();
   await subscriptions.locator('.subscription', { hasText: 'opts/other' }).getByText(/granted QoS 0/).waitFor();
   await publish.getByLabel('Topic').fill('opts/other');
   await publish.getByLabel('Payload').fill('marker');
@@ -204,6 +204,39 @@ test('subscription options (5.0): No Local keeps our own messages away, Subscrip
   await messages.locator('.message.received').getByText('marker').waitFor();
   assert.equal(await messages.locator('.message.received').count(), 1, 'No Local: our own message did not come back');
   await page.screenshot({ path: join(SHOTS, 'app-subscription-options.png') });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the topic tree shows topics by level with counts, last values and retained badges', async () => {
+  const page = await openApp();
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
+  await subscriptions.getByLabel('Topic', { exact: true }).fill('tree/#');
+  await subscriptions.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await subscriptions.getByText(/granted QoS 0/).waitFor();
+  const publish = page.getByRole('region', { name: 'Publish' });
+  await publish.getByLabel('Format', { exact: true }).selectOption('Plaintext');
+  for (const [topic, payload, retain] of [['tree/kitchen/temp', '21.5', false], ['tree/kitchen/temp', '22.0', false], ['tree/hall/light', 'on', true]]) {
+    await publish.getByLabel('Topic').fill(topic);
+    await publish.getByLabel('Payload').fill(payload);
+    await publish.getByLabel('Retain').setChecked(retain);
+    await publish.getByRole('button', { name: 'Send' }).click();
+  }
+  const messages = page.getByRole('region', { name: 'Messages' });
+  await messages.locator('.message.received').getByText('on', { exact: true }).waitFor();
+  // Live subscribers get retain 0; a new subscription gets the retained message with retain 1.
+  await subscriptions.getByLabel('Topic', { exact: true }).fill('tree/hall/+');
+  await subscriptions.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await messages.locator('.message.received', { hasText: 'tree/hall/light' }).locator('.badge.retained').waitFor();
+  await page.getByRole('tab', { name: 'Topics' }).click();
+  const tree = page.getByRole('tree', { name: 'Topics' });
+  const temp = tree.getByRole('treeitem', { name: 'tree/kitchen/temp' });
+  await temp.getByText('22.0').waitFor();
+  assert.equal(await temp.locator('.badge').first().textContent(), '2');
+  assert.equal(await tree.getByRole('treeitem', { name: 'tree', exact: true }).locator('.badge').first().textContent(), '4', 'three live, one retained');
+  await tree.getByRole('treeitem', { name: 'tree/hall/light' }).getByText('Retained').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'app-topic-tree.png') });
   assert.deepEqual(page.errors, []);
   await page.close();
 });

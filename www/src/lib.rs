@@ -6,6 +6,7 @@ pub mod encoding;
 pub mod inspect;
 pub mod json;
 pub mod model;
+pub mod tree;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

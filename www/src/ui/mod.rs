@@ -11,6 +11,7 @@ mod publish;
 mod state;
 mod storage;
 mod subscriptions;
+mod topics;
 
 use leptos::prelude::*;
 
@@ -143,6 +144,7 @@ fn App() -> impl IntoView {
 #[derive(Clone, Copy, PartialEq)]
 enum View {
     Messages,
+    Topics,
     Packets,
     Info,
 }
@@ -204,6 +206,7 @@ fn Workspace(
             }}</span>
             <div role="tablist" aria-label="View" class="view-tabs">
                 {view_button(View::Messages, "Messages")}
+                {view_button(View::Topics, "Topics")}
                 {view_button(View::Packets, "Packets")}
                 {view_button(View::Info, "Info")}
             </div>
@@ -225,6 +228,7 @@ fn Workspace(
                         <publish::Publish conn />
                     </div>
                 }.into_any(),
+                View::Topics => view! { <topics::Topics conn /> }.into_any(),
                 View::Packets => view! { <packets::Packets conn /> }.into_any(),
                 View::Info => view! { <packets::ConnectionInfo conn /> }.into_any(),
             }}

@@ -14,6 +14,7 @@ use crate::inspect::{Flow, PacketLog, PacketRecord};
 use crate::model::{
     ConnectionSettings, Direction, MessageLog, MessageRecord, SubscriptionSettings,
 };
+use crate::tree::TopicTree;
 
 /// Messages kept per connection before the oldest go.
 pub(crate) const LOG_CAP: usize = 100_000;
@@ -80,6 +81,8 @@ pub struct Conn {
     pub packets: RwSignal<PacketLog>,
     /// What the last CONNACK granted.
     pub server: RwSignal<ServerInfo>,
+    /// Topics seen, by level.
+    pub tree: RwSignal<TopicTree>,
     /// The session over its WebSocket while connected or retrying.
     link: StoredValue<Option<Connection>, LocalStorage>,
     /// The subscription rows still to be made on the current session (after a connect).
@@ -104,6 +107,7 @@ impl Conn {
             unread: RwSignal::new(0),
             packets: RwSignal::new(PacketLog::new(PACKET_CAP)),
             server: RwSignal::new(Vec::new()),
+            tree: RwSignal::new(TopicTree::default()),
             link: StoredValue::new_local(None),
             restore_pending: StoredValue::new(false),
         }
@@ -254,6 +258,7 @@ impl Conn {
                 if selected.get_untracked() != self.id {
                     self.unread.update(|n| *n += 1);
                 }
+                self.tree.update(|t| t.record(m.topic.as_str(), &m.payload, m.retain));
                 self.record(
                     Direction::Received,
                     m.topic.as_str().to_owned(),
