@@ -46,10 +46,10 @@ test('the app opens connected to the local broker, subscribes, publishes and sho
   await subscriptions.getByText('granted QoS 1').waitFor({ timeout: 5000 });
 
   const publish = page.getByRole('region', { name: 'Publish' });
-  await publish.getByLabel('Topic').fill('app/e2e/one');
+  await publish.getByLabel('Topic', { exact: true }).fill('app/e2e/one');
   await publish.getByLabel('Format', { exact: true }).selectOption('Plaintext');
   await publish.getByLabel('QoS', { exact: true }).selectOption('1');
-  await publish.getByLabel('Payload').fill('hello from the app');
+  await publish.getByLabel('Payload', { exact: true }).fill('hello from the app');
   await publish.getByRole('button', { name: 'Send' }).click();
 
   const messages = page.getByRole('region', { name: 'Messages' });
@@ -59,9 +59,9 @@ test('the app opens connected to the local broker, subscribes, publishes and sho
 
   // Ctrl+Enter sends, retained messages carry the badge when they come back from the store.
   await publish.getByLabel('Retain').check();
-  await publish.getByLabel('Payload').fill('kept');
-  await publish.getByLabel('Topic').fill('app/e2e/kept');
-  await publish.getByLabel('Payload').press('Control+Enter');
+  await publish.getByLabel('Payload', { exact: true }).fill('kept');
+  await publish.getByLabel('Topic', { exact: true }).fill('app/e2e/kept');
+  await publish.getByLabel('Payload', { exact: true }).press('Control+Enter');
   await messages.locator('.message.received .payload').getByText('kept', { exact: true }).waitFor({ timeout: 5000 });
   await subscriptions.getByRole('button', { name: 'Unsubscribe app/e2e/#' }).click();
   await subscriptions.getByLabel('Topic').fill('app/e2e/kept');
@@ -153,9 +153,9 @@ test('connections and their subscriptions survive a reload; duplicate and delete
   await subscriptions.getByText('persist/#').waitFor();
   await subscriptions.getByText('granted QoS 0').waitFor();
   const publish = page.getByRole('region', { name: 'Publish' });
-  await publish.getByLabel('Topic').fill('persist/after-reload');
+  await publish.getByLabel('Topic', { exact: true }).fill('persist/after-reload');
   await publish.getByLabel('Format', { exact: true }).selectOption('Plaintext');
-  await publish.getByLabel('Payload').fill('still subscribed');
+  await publish.getByLabel('Payload', { exact: true }).fill('still subscribed');
   await publish.getByRole('button', { name: 'Send' }).click();
   await page.getByRole('region', { name: 'Messages' }).locator('.message.received').getByText('still subscribed').waitFor();
   assert.deepEqual(page.errors, []);
@@ -182,10 +182,10 @@ test('subscription options (5.0): No Local keeps our own messages away, Subscrip
   await page.getByRole('tab', { name: 'Messages' }).click();
   // Our own publish to a No Local subscription does not come back; a bad identifier is named.
   const publish = page.getByRole('region', { name: 'Publish' });
-  await publish.getByLabel('Topic').fill('opts/nl');
+  await publish.getByLabel('Topic', { exact: true }).fill('opts/nl');
   await publish.getByLabel('Format', { exact: true }).selectOption('Plaintext');
   await publish.getByLabel('QoS', { exact: true }).selectOption('1');
-  await publish.getByLabel('Payload').fill('not for me');
+  await publish.getByLabel('Payload', { exact: true }).fill('not for me');
   await publish.getByRole('button', { name: 'Send' }).click();
   await form.getByLabel('Topic', { exact: true }).fill('opts/other');
   await form.getByLabel('Subscription Identifier').fill('0');
@@ -197,8 +197,8 @@ test('subscription options (5.0): No Local keeps our own messages away, Subscrip
   await form.getByLabel('Subscription Identifier').fill('');
   await form.getByRole('button', { name: 'Subscribe', exact: true }).click();
   await subscriptions.locator('.subscription', { hasText: 'opts/other' }).getByText(/granted QoS 0/).waitFor();
-  await publish.getByLabel('Topic').fill('opts/other');
-  await publish.getByLabel('Payload').fill('marker');
+  await publish.getByLabel('Topic', { exact: true }).fill('opts/other');
+  await publish.getByLabel('Payload', { exact: true }).fill('marker');
   await publish.getByRole('button', { name: 'Send' }).click();
   const messages = page.getByRole('region', { name: 'Messages' });
   await messages.locator('.message.received').getByText('marker').waitFor();
@@ -218,8 +218,8 @@ test('the topic tree shows topics by level with counts, last values and retained
   const publish = page.getByRole('region', { name: 'Publish' });
   await publish.getByLabel('Format', { exact: true }).selectOption('Plaintext');
   for (const [topic, payload, retain] of [['tree/kitchen/temp', '21.5', false], ['tree/kitchen/temp', '22.0', false], ['tree/hall/light', 'on', true]]) {
-    await publish.getByLabel('Topic').fill(topic);
-    await publish.getByLabel('Payload').fill(payload);
+    await publish.getByLabel('Topic', { exact: true }).fill(topic);
+    await publish.getByLabel('Payload', { exact: true }).fill(payload);
     await publish.getByLabel('Retain').setChecked(retain);
     await publish.getByRole('button', { name: 'Send' }).click();
   }
@@ -237,6 +237,46 @@ test('the topic tree shows topics by level with counts, last values and retained
   assert.equal(await tree.getByRole('treeitem', { name: 'tree', exact: true }).locator('.badge').first().textContent(), '4', 'three live, one retained');
   await tree.getByRole('treeitem', { name: 'tree/hall/light' }).getByText('Retained').waitFor();
   await page.screenshot({ path: join(SHOTS, 'app-topic-tree.png') });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('MQTT 5 publish properties go out and every property of a received message is shown', async () => {
+  const page = await openApp();
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
+  await subscriptions.getByLabel('Topic', { exact: true }).fill('props/#');
+  await subscriptions.getByLabel('Subscription Identifier').fill('9');
+  await subscriptions.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await subscriptions.getByText(/granted QoS 0/).waitFor();
+  const publish = page.getByRole('region', { name: 'Publish' });
+  await publish.getByLabel('Topic', { exact: true }).fill('props/one');
+  await publish.getByText('MQTT 5.0 Properties').click();
+  await publish.getByLabel('Payload Format Indicator (UTF-8)').check();
+  await publish.getByLabel('Content Type').fill('application/json');
+  await publish.getByLabel('Message Expiry Interval').fill('120');
+  await publish.getByLabel('Response Topic').fill('props/reply');
+  await publish.getByLabel('Correlation Data').fill('req-1');
+  await publish.getByLabel('User Properties').fill('unit=C\nunit=F');
+  await publish.getByRole('button', { name: 'Send' }).click();
+  const received = page.getByRole('region', { name: 'Messages' }).locator('.message.received').first();
+  const props = received.getByRole('definition');
+  await received.getByText('application/json').waitFor();
+  const rows = await received.locator('.message-properties').evaluate((dl) =>
+    [...dl.querySelectorAll('dt')].map((dt) => `${dt.textContent}=${dt.nextElementSibling.textContent}`));
+  assert.ok(rows.includes('Payload Format Indicator=1'), rows.join(', '));
+  assert.ok(rows.includes('Response Topic=props/reply'), rows.join(', '));
+  assert.ok(rows.includes('Correlation Data=7265712d31'), rows.join(', '));
+  assert.ok(rows.includes('Subscription Identifier=9'), rows.join(', '));
+  assert.deepEqual(rows.filter((r) => r.startsWith('User Property')), ['User Property=unit=C', 'User Property=unit=F']);
+  const expiry = Number(rows.find((r) => r.startsWith('Message Expiry Interval=')).split('=')[1]);
+  assert.ok(expiry > 0 && expiry <= 120, `remaining expiry ${expiry}`);
+  assert.ok(await props.count() > 5);
+  // A bad property is named before anything is sent.
+  await publish.getByLabel('Topic Alias').fill('0');
+  await publish.getByRole('button', { name: 'Send' }).click();
+  await publish.getByRole('alert').getByText(/^Topic Alias "0"/).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'app-properties.png') });
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -91,7 +91,7 @@ fn reason(code: ReasonCode) -> String {
 }
 
 /// `PayloadFormatIndicator` as `Payload Format Indicator`.
-fn spaced(name: &str) -> String {
+pub fn spaced(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     for (i, c) in name.chars().enumerate() {
         if i > 0 && c.is_ascii_uppercase() {

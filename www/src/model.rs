@@ -6,8 +6,13 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use wasmqtt::codec::{BinaryData, MqttString, ProtocolVersion, QoS};
+use std::num::NonZeroU16;
+
+use wasmqtt::codec::{
+    BinaryData, MqttString, ProtocolVersion, PublishProperties, QoS, UserProperty,
+};
 use wasmqtt::session::{ClientId, Options};
+use wasmqtt::topic::TopicName;
 
 /// `ws://` or `wss://`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,6 +172,8 @@ pub struct MessageRecord {
     pub retain: bool,
     /// Wall-clock time, milliseconds since the epoch.
     pub time_ms: f64,
+    /// Its MQTT 5 properties as label and value (empty under 3.x).
+    pub properties: Vec<(String, String)>,
 }
 
 /// A record a [`CappedLog`] numbers as it takes it.
@@ -378,4 +385,78 @@ impl SavedApp {
         }
         Ok(saved)
     }
+}
+
+/// The MQTT 5 properties of the publish form, as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PublishPropertiesForm {
+    /// Payload Format Indicator: the payload is UTF-8 text.
+    pub utf8: bool,
+    /// Message Expiry Interval in seconds; empty for none.
+    pub message_expiry: String,
+    /// Content Type; empty for none.
+    pub content_type: String,
+    /// Response Topic; empty for none.
+    pub response_topic: String,
+    /// Correlation Data (as text); empty for none.
+    pub correlation_data: String,
+    /// User properties, one `key=value` per line; order and repeats kept.
+    pub user_properties: String,
+    /// Topic Alias; empty for none.
+    pub topic_alias: String,
+}
+
+impl PublishPropertiesForm {
+    /// The properties, or the first bad value named with its field.
+    pub fn to_properties(&self) -> Result<PublishProperties, String> {
+        let mut p = PublishProperties {
+            payload_format_indicator: self.utf8.then_some(true),
+            ..Default::default()
+        };
+        if let Some(text) = non_empty(&self.message_expiry) {
+            let seconds = text.parse().map_err(|_| {
+                format!("Message Expiry Interval {text:?} is not a number of seconds")
+            })?;
+            p.message_expiry_interval = Some(seconds);
+        }
+        if let Some(text) = non_empty(&self.content_type) {
+            p.content_type = Some(MqttString::new(text).map_err(|e| format!("Content Type: {e}"))?);
+        }
+        if let Some(text) = non_empty(&self.response_topic) {
+            p.response_topic =
+                Some(TopicName::new(text).map_err(|e| format!("Response Topic: {e}"))?);
+        }
+        if let Some(text) = non_empty(&self.correlation_data) {
+            p.correlation_data = Some(
+                BinaryData::new(text.as_bytes().to_vec())
+                    .map_err(|e| format!("Correlation Data: {e}"))?,
+            );
+        }
+        if let Some(text) = non_empty(&self.topic_alias) {
+            let alias = text.parse::<u16>().ok().and_then(NonZeroU16::new);
+            p.topic_alias =
+                Some(alias.ok_or_else(|| {
+                    format!("Topic Alias {text:?} is not a number from 1 to 65535")
+                })?);
+        }
+        for line in self.user_properties.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (key, value) = line
+                .split_once('=')
+                .ok_or_else(|| format!("User Properties: {line:?} is not key=value"))?;
+            p.user_properties.push(
+                UserProperty::new(key.trim(), value.trim())
+                    .map_err(|e| format!("User Properties: {e}"))?,
+            );
+        }
+        Ok(p)
+    }
+}
+
+fn non_empty(text: &str) -> Option<&str> {
+    Some(text.trim()).filter(|t| !t.is_empty())
+}
+
+/// A message's MQTT 5 properties as label and value, for the message list.
+pub fn property_rows(p: &PublishProperties) -> Vec<(String, String)> {
+    p.entries().into_iter().map(|(name, value)| (crate::inspect::spaced(name), value)).collect()
 }

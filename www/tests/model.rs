@@ -61,6 +61,7 @@ fn record(topic: &str) -> MessageRecord {
         qos: QoS::AtMostOnce,
         retain: false,
         time_ms: 0.0,
+        properties: Vec::new(),
     }
 }
 
@@ -165,4 +166,53 @@ fn connections_survive_a_save_and_load_and_bad_files_are_refused_by_reason() {
     assert!(SavedApp::from_json(&wrong_level).unwrap_err().contains("protocol level 7"));
     let future = json.replace("\"format\": 1", "\"format\": 2");
     assert!(SavedApp::from_json(&future).unwrap_err().contains("format 2"));
+}
+
+#[test]
+fn publish_properties_from_the_form_with_bad_values_named() {
+    use wasmqtt_app::model::{property_rows, PublishPropertiesForm};
+    let form = PublishPropertiesForm {
+        utf8: true,
+        message_expiry: "60".into(),
+        content_type: "application/json".into(),
+        response_topic: "reply/me".into(),
+        correlation_data: "abc".into(),
+        user_properties: "unit=C\nunit=F\n\n site = north ".into(),
+        topic_alias: "3".into(),
+    };
+    let p = form.to_properties().unwrap();
+    assert_eq!(p.payload_format_indicator, Some(true));
+    assert_eq!(p.message_expiry_interval, Some(60));
+    assert_eq!(p.topic_alias.map(|a| a.get()), Some(3));
+    let users: Vec<(String, String)> = p
+        .user_properties
+        .iter()
+        .map(|u| (u.key.as_str().to_owned(), u.value.as_str().to_owned()))
+        .collect();
+    assert_eq!(
+        users,
+        [("unit".into(), "C".into()), ("unit".into(), "F".into()), ("site".into(), "north".into())],
+        "order and repeats kept"
+    );
+    let rows = property_rows(&p);
+    assert!(rows.contains(&("Content Type".into(), "application/json".into())), "{rows:?}");
+    assert!(rows.contains(&("Correlation Data".into(), "616263".into())), "{rows:?}");
+    for (form, field) in [
+        (
+            PublishPropertiesForm { message_expiry: "soon".into(), ..Default::default() },
+            "Message Expiry Interval",
+        ),
+        (PublishPropertiesForm { topic_alias: "0".into(), ..Default::default() }, "Topic Alias"),
+        (
+            PublishPropertiesForm { response_topic: "a/+".into(), ..Default::default() },
+            "Response Topic",
+        ),
+        (
+            PublishPropertiesForm { user_properties: "novalue".into(), ..Default::default() },
+            "User Properties",
+        ),
+    ] {
+        assert!(form.to_properties().unwrap_err().starts_with(field), "{field}");
+    }
+    assert_eq!(PublishPropertiesForm::default().to_properties().unwrap(), Default::default());
 }

@@ -86,6 +86,11 @@ fn MessageRow(m: MessageRecord, format: RwSignal<PayloadFormat>) -> impl IntoVie
                 {m.retain.then(|| view! { <span class="badge retained">"Retained"</span> })}
             </div>
             <pre class="payload">{move || format.get().render(&payload)}</pre>
+            {(!m.properties.is_empty()).then(|| view! {
+                <dl class="message-properties" aria-label="Properties">
+                    {m.properties.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}
+                </dl>
+            })}
             <time class="time">{time}</time>
         </li>
     }

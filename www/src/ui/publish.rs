@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 
+use wasmqtt::codec::ProtocolVersion;
+
 use super::state::Conn;
-use crate::model::PayloadFormat;
+use crate::model::{PayloadFormat, PublishPropertiesForm};
 
 #[component]
 pub(super) fn Publish(conn: Conn) -> impl IntoView {
@@ -13,17 +15,38 @@ pub(super) fn Publish(conn: Conn) -> impl IntoView {
     let qos = RwSignal::new(0u8);
     let retain = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let props = RwSignal::new(PublishPropertiesForm::default());
+    let v5 = move || conn.settings.with(|s| s.version == ProtocolVersion::V5);
     let send = move || {
-        let result = format.get_untracked().parse(&payload.get_untracked()).and_then(|bytes| {
-            conn.publish(&topic.get_untracked(), bytes, qos.get_untracked(), retain.get_untracked())
+        let properties = if v5() {
+            props.with_untracked(PublishPropertiesForm::to_properties)
+        } else {
+            Ok(Default::default())
+        };
+        let result = properties.and_then(|properties| {
+            format.get_untracked().parse(&payload.get_untracked()).and_then(|bytes| {
+                let (t, q, r) =
+                    (topic.get_untracked(), qos.get_untracked(), retain.get_untracked());
+                conn.publish(&t, bytes, q, r, properties)
+            })
         });
         error.set(result.err());
+    };
+    let prop_field = move |label: &'static str,
+                           get: fn(&PublishPropertiesForm) -> String,
+                           set: fn(&mut PublishPropertiesForm, String)| {
+        view! {
+            <label>{label}
+                <input type="text" aria-label=label prop:value=move || props.with(get)
+                    on:input=move |ev| props.update(|p| set(p, event_target_value(&ev))) />
+            </label>
+        }
     };
     view! {
         <section class="pane publish" aria-label="Publish">
             <div class="publish-options">
                 <label class="grow">"Topic"
-                    <input type="text" prop:value=move || topic.get() on:input=move |ev| topic.set(event_target_value(&ev)) />
+                    <input type="text" aria-label="Topic" prop:value=move || topic.get() on:input=move |ev| topic.set(event_target_value(&ev)) />
                 </label>
                 <label>"Format"
                     <select aria-label="Format" on:change=move |ev| {
@@ -42,6 +65,7 @@ pub(super) fn Publish(conn: Conn) -> impl IntoView {
             </div>
             <label class="payload-editor">"Payload"
                 <textarea
+                    aria-label="Payload"
                     prop:value=move || payload.get()
                     on:input=move |ev| payload.set(event_target_value(&ev))
                     on:keydown=move |ev: web_sys::KeyboardEvent| {
@@ -52,6 +76,27 @@ pub(super) fn Publish(conn: Conn) -> impl IntoView {
                     }
                 ></textarea>
             </label>
+            <Show when=v5>
+                <details class="publish-properties">
+                    <summary>"MQTT 5.0 Properties"</summary>
+                    <div class="property-grid">
+                        <label class="check">
+                            <input type="checkbox" prop:checked=move || props.with(|p| p.utf8)
+                                on:change=move |ev| props.update(|p| p.utf8 = event_target_checked(&ev)) />
+                            "Payload Format Indicator (UTF-8)"
+                        </label>
+                        {prop_field("Message Expiry Interval", |p| p.message_expiry.clone(), |p, v| p.message_expiry = v)}
+                        {prop_field("Content Type", |p| p.content_type.clone(), |p, v| p.content_type = v)}
+                        {prop_field("Topic Alias", |p| p.topic_alias.clone(), |p, v| p.topic_alias = v)}
+                        {prop_field("Response Topic", |p| p.response_topic.clone(), |p, v| p.response_topic = v)}
+                        {prop_field("Correlation Data", |p| p.correlation_data.clone(), |p, v| p.correlation_data = v)}
+                        <label class="wide">"User Properties (key=value per line)"
+                            <textarea aria-label="User Properties" prop:value=move || props.with(|p| p.user_properties.clone())
+                                on:input=move |ev| props.update(|p| p.user_properties = event_target_value(&ev))></textarea>
+                        </label>
+                    </div>
+                </details>
+            </Show>
             <p class="error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
             <button class="primary send" on:click=move |_| send()>"Send"</button>
         </section>

@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 use wasmqtt::codec::{
-    QoS, ReasonCode, RetainHandling, SubscribeProperties, Subscription, SubscriptionId,
-    SubscriptionOptions,
+    PublishProperties, QoS, ReasonCode, RetainHandling, SubscribeProperties, Subscription,
+    SubscriptionId, SubscriptionOptions,
 };
 use wasmqtt::session::{CloseReason, Event, PublishRequest};
 use wasmqtt::topic::{TopicFilter, TopicName};
@@ -12,7 +12,7 @@ use wasmqtt::wasm::Connection;
 
 use crate::inspect::{Flow, PacketLog, PacketRecord};
 use crate::model::{
-    ConnectionSettings, Direction, MessageLog, MessageRecord, SubscriptionSettings,
+    property_rows, ConnectionSettings, Direction, MessageLog, MessageRecord, SubscriptionSettings,
 };
 use crate::tree::TopicTree;
 
@@ -182,6 +182,7 @@ impl Conn {
         payload: Vec<u8>,
         qos: u8,
         retain: bool,
+        properties: PublishProperties,
     ) -> Result<(), String> {
         let name = TopicName::new(topic).map_err(|e| e.to_string())?;
         let qos_value = QoS::try_from(qos).map_err(|e| e.to_string())?;
@@ -190,10 +191,19 @@ impl Conn {
             payload: payload.clone(),
             qos: qos_value,
             retain,
-            ..Default::default()
+            properties: properties.clone(),
         };
         self.with_link(|link| link.publish(request).map_err(|e| e.to_string()))?;
-        self.record(Direction::Published, topic.to_owned(), payload, qos_value, retain);
+        self.record(MessageRecord {
+            seq: 0,
+            direction: Direction::Published,
+            topic: topic.to_owned(),
+            payload,
+            qos: qos_value,
+            retain,
+            time_ms: js_sys::Date::now(),
+            properties: property_rows(&properties),
+        });
         Ok(())
     }
 
@@ -218,16 +228,7 @@ impl Conn {
             .unwrap_or_else(|| Err("not connected: press Connect first".into()))
     }
 
-    fn record(self, direction: Direction, topic: String, payload: Vec<u8>, qos: QoS, retain: bool) {
-        let record = MessageRecord {
-            seq: 0,
-            direction,
-            topic,
-            payload,
-            qos,
-            retain,
-            time_ms: js_sys::Date::now(),
-        };
+    fn record(self, record: MessageRecord) {
         self.log.update(|log| {
             log.push(record);
         });
@@ -259,13 +260,16 @@ impl Conn {
                     self.unread.update(|n| *n += 1);
                 }
                 self.tree.update(|t| t.record(m.topic.as_str(), &m.payload, m.retain));
-                self.record(
-                    Direction::Received,
-                    m.topic.as_str().to_owned(),
-                    m.payload,
-                    m.qos,
-                    m.retain,
-                );
+                self.record(MessageRecord {
+                    seq: 0,
+                    direction: Direction::Received,
+                    topic: m.topic.as_str().to_owned(),
+                    properties: property_rows(&m.properties),
+                    payload: m.payload,
+                    qos: m.qos,
+                    retain: m.retain,
+                    time_ms: js_sys::Date::now(),
+                });
             }
             Event::Subscribed { results, .. } => self.subscriptions.update(|rows| {
                 let waiting = rows.iter_mut().filter(|r| r.outcome.is_none());
