@@ -67,6 +67,7 @@ build_app() {
   log "trunk build --release -> www/dist"
   (cd "$ROOT/www" && PATH="$ROOT/node_modules/.bin:$PATH" XDG_CACHE_HOME="$ROOT/target/trunk-cache" \
     trunk --skip-version-check build --release)
+  node "$ROOT/scripts/app-csp.mjs"
 }
 
 # A mosquitto configuration for the app: anonymous, a TCP listener (2.0.11 will not start with
