@@ -311,3 +311,19 @@ test('the app runs under its strict Content-Security-Policy with zero violations
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('the dark theme is chosen in Settings and kept across a reload', async () => {
+  const page = await openApp();
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  const background = () => page.evaluate(() => getComputedStyle(document.querySelector('.workspace-header')).backgroundColor);
+  const light = await background();
+  await page.getByRole('group', { name: 'Settings' }).getByLabel('Theme').selectOption('dark');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.notEqual(await background(), light);
+  await page.reload();
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await page.screenshot({ path: join(SHOTS, 'app-dark.png') });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -8,6 +8,7 @@ mod connection_form;
 mod messages;
 mod packets;
 mod publish;
+mod settings;
 mod state;
 mod storage;
 mod subscriptions;
@@ -48,6 +49,7 @@ pub fn random_client_id() -> String {
 
 /// Mounts the app on `<body>`.
 pub fn start() {
+    settings::apply_saved_theme();
     leptos::mount::mount_to_body(App);
 }
 
@@ -132,6 +134,7 @@ fn App() -> impl IntoView {
                         </li>
                     </For>
                 </ul>
+                <settings::Settings />
             </nav>
             <main class="workspace">
                 {move || current().map(|conn| view! { <Workspace conn conns selected editing next_id owner /> })}
