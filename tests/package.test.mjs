@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { startMosquitto, startServer, launchBrowser, ROOT } from './browser/harness.mjs';
 
 test('npm pack lists exactly the intended files, with metadata from Cargo.toml', () => {
@@ -37,6 +37,42 @@ test('examples/plain-html: one HTML file, no build step, receives its own messag
     await page.goto(`${server.origin}/examples/plain-html/index.html?broker=${encodeURIComponent(broker.url)}`);
     await page.getByRole('list', { name: 'Messages' }).getByText('examples/plain-html/hello: Hello from plain HTML').waitFor({ timeout: 10000 });
     assert.equal(await page.locator('#status').textContent(), 'connected');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.stop();
+    broker.stop();
+  }
+});
+
+test('examples/dashboard: live values with sparklines, online from retained status, a crash shows offline by will, Ping answered by request/response', async () => {
+  const broker = await startMosquitto();
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    await page.goto(`${server.origin}/examples/dashboard/dist/index.html?broker=${encodeURIComponent(broker.url)}`);
+    const sensors = page.getByRole('main', { name: 'Sensors' });
+    for (const id of ['sensor-1', 'sensor-2', 'sensor-3']) {
+      await sensors.getByRole('region', { name: id }).locator('.status[data-state="online"]').waitFor({ timeout: 15000 });
+    }
+    const one = sensors.getByRole('region', { name: 'sensor-1' });
+    // Values keep coming: the sparkline grows point by point.
+    await page.waitForFunction(() => {
+      const points = document.querySelector('[aria-label="sensor-1"] polyline')?.getAttribute('points') ?? '';
+      return points.split(' ').length >= 3;
+    }, null, { timeout: 10000 });
+    assert.match(await one.locator('.value').textContent(), /^\d+\.\d\d °C$/);
+    await one.getByRole('button', { name: 'Ping' }).click();
+    await one.getByRole('status').getByText('pong from sensor-1').waitFor({ timeout: 5000 });
+    const two = sensors.getByRole('region', { name: 'sensor-2' });
+    await two.getByRole('button', { name: 'Crash' }).click();
+    await two.locator('.status[data-state="offline"]').waitFor({ timeout: 10000 });
+    assert.equal(await one.locator('.status').textContent(), 'online', 'the others stay online');
+    mkdirSync(`${ROOT}/target/screenshots`, { recursive: true });
+    await page.screenshot({ path: `${ROOT}/target/screenshots/example-dashboard.png` });
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
