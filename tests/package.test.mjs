@@ -26,7 +26,8 @@ test('npm pack lists exactly the intended files, with metadata from Cargo.toml',
   assert.match(pkg.repository.url, /^https:\/\//);
 });
 
-test('examples/plain-html: one HTML file, no build step, receives its own message', async () => {
+/** Opens examples/`path` against a fresh mosquitto (named in ?broker=) and runs `check`. */
+async function withExample(path, check) {
   const broker = await startMosquitto();
   const server = await startServer();
   const browser = await launchBrowser();
@@ -34,26 +35,25 @@ test('examples/plain-html: one HTML file, no build step, receives its own messag
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e));
-    await page.goto(`${server.origin}/examples/plain-html/index.html?broker=${encodeURIComponent(broker.url)}`);
-    await page.getByRole('list', { name: 'Messages' }).getByText('examples/plain-html/hello: Hello from plain HTML').waitFor({ timeout: 10000 });
-    assert.equal(await page.locator('#status').textContent(), 'connected');
-    assert.deepEqual(errors, []);
+    await page.goto(`${server.origin}/examples/${path}?broker=${encodeURIComponent(broker.url)}`);
+    await check(page, errors);
   } finally {
     await browser.close();
     server.stop();
     broker.stop();
   }
+}
+
+test('examples/plain-html: one HTML file, no build step, receives its own message', async () => {
+  await withExample('plain-html/index.html', async (page, errors) => {
+    await page.getByRole('list', { name: 'Messages' }).getByText('examples/plain-html/hello: Hello from plain HTML').waitFor({ timeout: 10000 });
+    assert.equal(await page.locator('#status').textContent(), 'connected');
+    assert.deepEqual(errors, []);
+  });
 });
 
 test('examples/dashboard: live values with sparklines, online from retained status, a crash shows offline by will, Ping answered by request/response', async () => {
-  const broker = await startMosquitto();
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e));
-    await page.goto(`${server.origin}/examples/dashboard/dist/index.html?broker=${encodeURIComponent(broker.url)}`);
+  await withExample('dashboard/dist/index.html', async (page, errors) => {
     const sensors = page.getByRole('main', { name: 'Sensors' });
     for (const id of ['sensor-1', 'sensor-2', 'sensor-3']) {
       await sensors.getByRole('region', { name: id }).locator('.status[data-state="online"]').waitFor({ timeout: 15000 });
@@ -74,9 +74,5 @@ test('examples/dashboard: live values with sparklines, online from retained stat
     mkdirSync(`${ROOT}/target/screenshots`, { recursive: true });
     await page.screenshot({ path: `${ROOT}/target/screenshots/example-dashboard.png` });
     assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-    server.stop();
-    broker.stop();
-  }
+  });
 });
