@@ -3,7 +3,7 @@
 // found by their accessible names (MQTTX's wording), as users and screen readers find them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMosquitto, startServer, launchBrowser, ROOT } from '../browser/harness.mjs';
 
@@ -324,6 +324,25 @@ test('the dark theme is chosen in Settings and kept across a reload', async () =
   await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
   await page.screenshot({ path: join(SHOTS, 'app-dark.png') });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('connections export to a JSON file and import from one; a bad file is refused by reason', async () => {
+  const page = await openApp();
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  const list = page.getByRole('navigation', { name: 'Connections' });
+  const [download] = await Promise.all([page.waitForEvent('download'), list.getByRole('button', { name: 'Export' }).click()]);
+  assert.equal(download.suggestedFilename(), 'wasmqtt-connections.json');
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(exported.format, 1);
+  assert.equal(exported.connections[0].name, 'Local mosquitto');
+  exported.connections[0].name = 'Imported copy';
+  await list.getByLabel('Import').setInputFiles({ name: 'c.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
+  await list.getByText('Imported 1 connection', { exact: true }).waitFor();
+  await list.getByRole('button', { name: 'Imported copy' }).waitFor();
+  await list.getByLabel('Import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format": 9}') });
+  await list.getByText(/^not a wasmqtt connections file/).waitFor();
   assert.deepEqual(page.errors, []);
   await page.close();
 });

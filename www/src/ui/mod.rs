@@ -13,6 +13,7 @@ mod state;
 mod storage;
 mod subscriptions;
 mod topics;
+mod transfer;
 
 use leptos::prelude::*;
 
@@ -134,6 +135,7 @@ fn App() -> impl IntoView {
                         </li>
                     </For>
                 </ul>
+                <transfer::Transfer conns next_id owner />
                 <settings::Settings />
             </nav>
             <main class="workspace">
