@@ -34,7 +34,19 @@ struct Extra {
     listener: String,
 }
 
+/// A free loopback port below Linux's ephemeral range (32768-60999): a port the kernel hands
+/// out to client sockets could be taken by one of the tests' own connections between this
+/// check and mosquitto's bind (seen once: "Unable to create websockets listener").
 fn free_port() -> u16 {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let seed = std::process::id().wrapping_mul(2_654_435_761);
+    for _ in 0..2000 {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = 20_000 + (seed.wrapping_add(n.wrapping_mul(7_919)) % 12_000) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())

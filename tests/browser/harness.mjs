@@ -12,15 +12,23 @@ import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 
-export function freePort() {
-  return new Promise((ok, fail) => {
-    const s = netServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
+/**
+ * A free loopback port below Linux's ephemeral range (32768-60999), so that no client
+ * socket of the tests can take it between this check and the server's bind.
+ */
+let nextPort = 20000 + Math.floor(Math.random() * 12000);
+export async function freePort() {
+  for (let tries = 0; tries < 2000; tries++) {
+    nextPort = 20000 + ((nextPort - 20000 + 7919) % 12000);
+    const port = nextPort;
+    const free = await new Promise((ok) => {
+      const s = netServer();
+      s.once('error', () => ok(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
     });
-    s.on('error', fail);
-  });
+    if (free) return port;
+  }
+  throw new Error('no free port in 20000-31999');
 }
 
 /**
