@@ -78,6 +78,27 @@ pub enum PacketType {
 }
 
 impl PacketType {
+    /// Its name as the spec writes it (`CONNACK`, `PUBLISH`, ...).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Connect => "CONNECT",
+            Self::ConnAck => "CONNACK",
+            Self::Publish => "PUBLISH",
+            Self::PubAck => "PUBACK",
+            Self::PubRec => "PUBREC",
+            Self::PubRel => "PUBREL",
+            Self::PubComp => "PUBCOMP",
+            Self::Subscribe => "SUBSCRIBE",
+            Self::SubAck => "SUBACK",
+            Self::Unsubscribe => "UNSUBSCRIBE",
+            Self::UnsubAck => "UNSUBACK",
+            Self::PingReq => "PINGREQ",
+            Self::PingResp => "PINGRESP",
+            Self::Disconnect => "DISCONNECT",
+            Self::Auth => "AUTH",
+        }
+    }
+
     /// The packet type with this number, if `version` has it.
     pub const fn from_u8(value: u8, version: ProtocolVersion) -> Option<Self> {
         Some(match value {

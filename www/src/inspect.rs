@@ -1,7 +1,7 @@
 //! The packet inspector's model: every packet sent and received, with its type, size, decoded
 //! fields and the bytes on the wire, kept up to a cap.
 
-use wasmqtt::codec::{Packet, PacketType, ProtocolVersion, ReasonCode};
+use wasmqtt::codec::{Packet, ProtocolVersion};
 
 use crate::model::{CappedLog, Numbered};
 
@@ -44,7 +44,7 @@ impl PacketRecord {
             seq: 0,
             flow,
             time_ms,
-            kind: kind_name(packet.packet_type()),
+            kind: packet.packet_type().name(),
             size: bytes.len(),
             fields: fields(packet),
             bytes,
@@ -64,30 +64,6 @@ impl PacketRecord {
         }
         out
     }
-}
-
-fn kind_name(kind: PacketType) -> &'static str {
-    match kind {
-        PacketType::Connect => "CONNECT",
-        PacketType::ConnAck => "CONNACK",
-        PacketType::Publish => "PUBLISH",
-        PacketType::PubAck => "PUBACK",
-        PacketType::PubRec => "PUBREC",
-        PacketType::PubRel => "PUBREL",
-        PacketType::PubComp => "PUBCOMP",
-        PacketType::Subscribe => "SUBSCRIBE",
-        PacketType::SubAck => "SUBACK",
-        PacketType::Unsubscribe => "UNSUBSCRIBE",
-        PacketType::UnsubAck => "UNSUBACK",
-        PacketType::PingReq => "PINGREQ",
-        PacketType::PingResp => "PINGRESP",
-        PacketType::Disconnect => "DISCONNECT",
-        PacketType::Auth => "AUTH",
-    }
-}
-
-fn reason(code: ReasonCode) -> String {
-    format!("0x{:02X} {}", code as u8, code.name())
 }
 
 /// `PayloadFormatIndicator` as `Payload Format Indicator`.
@@ -122,7 +98,7 @@ fn fields(packet: &Packet) -> Vec<(String, String)> {
         }
         Packet::ConnAck(c) => {
             f.push(("Session Present", c.session_present.to_string()));
-            f.push(("Reason Code", reason(c.reason_code)));
+            f.push(("Reason Code", c.reason_code.to_string()));
             c.properties.entries()
         }
         Packet::Publish(p) => {
@@ -138,7 +114,7 @@ fn fields(packet: &Packet) -> Vec<(String, String)> {
         }
         Packet::PubAck(a) | Packet::PubRec(a) | Packet::PubRel(a) | Packet::PubComp(a) => {
             f.push(("Packet ID", a.packet_id.to_string()));
-            f.push(("Reason Code", reason(a.reason_code)));
+            f.push(("Reason Code", a.reason_code.to_string()));
             a.properties.entries()
         }
         Packet::Subscribe(s) => {
@@ -156,7 +132,7 @@ fn fields(packet: &Packet) -> Vec<(String, String)> {
         Packet::SubAck(s) => {
             f.push(("Packet ID", s.packet_id.to_string()));
             for code in &s.reason_codes {
-                f.push(("Reason Code", reason(*code)));
+                f.push(("Reason Code", code.to_string()));
             }
             s.properties.entries()
         }
@@ -170,17 +146,17 @@ fn fields(packet: &Packet) -> Vec<(String, String)> {
         Packet::UnsubAck(u) => {
             f.push(("Packet ID", u.packet_id.to_string()));
             for code in &u.reason_codes {
-                f.push(("Reason Code", reason(*code)));
+                f.push(("Reason Code", code.to_string()));
             }
             u.properties.entries()
         }
         Packet::PingReq | Packet::PingResp => Vec::new(),
         Packet::Disconnect(d) => {
-            f.push(("Reason Code", reason(d.reason_code)));
+            f.push(("Reason Code", d.reason_code.to_string()));
             d.properties.entries()
         }
         Packet::Auth(a) => {
-            f.push(("Reason Code", reason(a.reason_code)));
+            f.push(("Reason Code", a.reason_code.to_string()));
             a.properties.entries()
         }
     };

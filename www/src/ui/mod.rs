@@ -20,26 +20,27 @@ use leptos::prelude::*;
 use crate::model::ConnectionSettings;
 pub use state::{Conn, Status};
 
-/// The broker the app opens with: `?broker=ws://…` in the page URL, else the handbook's local
-/// mosquitto WebSocket listener.
-fn default_broker() -> String {
-    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+/// The handbook's local mosquitto WebSocket listener, where `scripts/run` starts it.
+const LOCAL_BROKER: &str = "ws://127.0.0.1:8083/mqtt";
+
+/// The broker named in the page URL (`?broker=ws://…`), if any.
+fn broker_param() -> Option<String> {
+    let search = web_sys::window().and_then(|w| w.location().search().ok())?;
     search
         .trim_start_matches('?')
         .split('&')
         .find_map(|pair| pair.strip_prefix("broker="))
-        .map(|v| {
-            js_sys::decode_uri_component(v).ok().and_then(|s| s.as_string()).unwrap_or_default()
-        })
+        .and_then(|v| js_sys::decode_uri_component(v).ok()?.as_string())
         .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "ws://127.0.0.1:8083/mqtt".into())
 }
 
-/// Whether the page URL names a broker (`?broker=`).
-fn has_broker_param() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .is_some_and(|q| q.trim_start_matches('?').split('&').any(|p| p.starts_with("broker=")))
+/// Settings named `name` for the page's broker (`?broker=`, else the local one) with a fresh
+/// client id; a `?broker=` that does not parse gives the local one.
+fn new_settings(name: &str) -> ConnectionSettings {
+    let broker = broker_param().unwrap_or_else(|| LOCAL_BROKER.into());
+    ConnectionSettings::for_url(name, &broker, &random_client_id())
+        .or_else(|_| ConnectionSettings::for_url(name, LOCAL_BROKER, &random_client_id()))
+        .expect("the built-in URL parses")
 }
 
 /// A client id like MQTTX's: a prefix and random hex.
@@ -56,27 +57,14 @@ pub fn start() {
 
 #[component]
 fn App() -> impl IntoView {
-    let broker = default_broker();
     let list: Vec<Conn> = match storage::load() {
         Some(saved) => {
             saved.connections.into_iter().zip(1..).map(|(c, id)| storage::restore(id, c)).collect()
         }
-        None => {
-            let first =
-                ConnectionSettings::for_url("Local mosquitto", &broker, &random_client_id())
-                    .unwrap_or_else(|_| {
-                        ConnectionSettings::for_url(
-                            "Local mosquitto",
-                            "ws://127.0.0.1:8083/mqtt",
-                            "",
-                        )
-                        .expect("the built-in URL parses")
-                    });
-            vec![Conn::new(1, first)]
-        }
+        None => vec![Conn::new(1, new_settings("Local mosquitto"))],
     };
     // `scripts/run` on other ports names the broker in the URL: the local connection follows.
-    if has_broker_param() {
+    if let Some(broker) = broker_param() {
         if let Some(local) =
             list.iter().find(|c| c.settings.with_untracked(|s| s.name == "Local mosquitto"))
         {
@@ -101,15 +89,7 @@ fn App() -> impl IntoView {
     let new_connection = move |_| {
         let id = next_id.get_value();
         next_id.set_value(id + 1);
-        let settings = ConnectionSettings::for_url(
-            &format!("Connection {id}"),
-            &default_broker(),
-            &random_client_id(),
-        )
-        .unwrap_or_else(|_| {
-            ConnectionSettings::for_url("New", "ws://127.0.0.1:8083/mqtt", "")
-                .expect("the built-in URL parses")
-        });
+        let settings = new_settings(&format!("Connection {id}"));
         let conn = owner.with_value(|o| o.with(|| Conn::new(id, settings)));
         conns.update(|list| list.push(conn));
         selected.set(id);

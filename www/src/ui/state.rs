@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 use wasmqtt::codec::{
-    PublishProperties, QoS, ReasonCode, RetainHandling, SubscribeProperties, Subscription,
-    SubscriptionId, SubscriptionOptions,
+    PublishProperties, QoS, RetainHandling, SubscribeProperties, Subscription, SubscriptionId,
+    SubscriptionOptions,
 };
-use wasmqtt::session::{CloseReason, Event, PublishRequest};
+use wasmqtt::session::{Event, PublishRequest};
 use wasmqtt::topic::{TopicFilter, TopicName};
 use wasmqtt::wasm::Connection;
 
@@ -274,11 +274,11 @@ impl Conn {
             Event::Subscribed { results, .. } => self.subscriptions.update(|rows| {
                 let waiting = rows.iter_mut().filter(|r| r.outcome.is_none());
                 for (row, result) in waiting.zip(results) {
-                    row.outcome = Some(result.map(|q| q as u8).map_err(reason_text));
+                    row.outcome = Some(result.map(|q| q as u8).map_err(|r| r.to_string()));
                 }
             }),
             Event::Closed { reason, reconnect_at } => {
-                let text = close_text(&reason);
+                let text = reason.to_string();
                 self.status.set(match reconnect_at {
                     Some(_) => Status::Reconnecting(text),
                     None => Status::Disconnected(Some(text)),
@@ -292,14 +292,6 @@ impl Conn {
             _ => {}
         }
     }
-}
-
-fn reason_text(reason: ReasonCode) -> String {
-    format!("{reason} (0x{:02X})", reason as u8)
-}
-
-fn close_text(reason: &CloseReason) -> String {
-    reason.to_string()
 }
 
 fn server_info(c: &wasmqtt::session::Connected) -> ServerInfo {
