@@ -164,3 +164,20 @@ build_pkg() {
   (cd "$ROOT" && wasm-pack build --mode no-install --release --target web --out-dir pkg)
   node "$ROOT/scripts/package-json.mjs"
 }
+
+# What the benchmark compares with (bench/package-lock.json: MQTT.js 5, mqtt-packet, esbuild),
+# MQTT.js's parser bundled for the browser, and wasmqtt's codec as a wasm module of its own.
+build_bench() {
+  if [ ! -d "$ROOT/bench/node_modules/mqtt" ] ||
+    [ "$ROOT/bench/package-lock.json" -nt "$ROOT/bench/node_modules/.package-lock.json" ]; then
+    log "installing the benchmark's comparison packages (npm ci in bench/)"
+    (cd "$ROOT/bench" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  log "bundling mqtt-packet for the browser -> bench/dist/mqtt-packet.js"
+  (cd "$ROOT/bench" && node_modules/.bin/esbuild src/mqtt-packet-entry.mjs --bundle --format=esm \
+    --platform=browser --minify --inject:src/node-shims.mjs --define:global=globalThis \
+    --log-level=warning --outfile=dist/mqtt-packet.js)
+  log "wasm-pack build bench/codec-wasm -> bench/dist/codec/"
+  (cd "$ROOT" && wasm-pack --quiet build bench/codec-wasm --mode no-install --release --target web \
+    --out-dir ../dist/codec --no-pack)
+}
