@@ -1,6 +1,6 @@
 // The benchmark: wasmqtt against MQTT.js 5 and a bare WebSocket in one headless Chromium run,
 // against a local mosquitto over loopback WebSocket. Usage (via scripts/bench):
-//   node bench/run.mjs [--quick] [--reps N] [--sections throughput,codec,memory]
+//   node bench/run.mjs [--quick] [--reps N] [--sections throughput,codec,memory] [--only 5/0/16]
 // Prints medians and min–max per client and the ratios computed rep by rep; writes the raw
 // figures to target/bench/results.json.
 import { spawn } from 'node:child_process';
@@ -17,6 +17,7 @@ const value = (name, fallback) => { const i = args.indexOf(name); return i >= 0 
 const QUICK = flag('--quick');
 const REPS = Number(value('--reps', QUICK ? 1 : 5));
 const SECTIONS = value('--sections', 'throughput,codec,memory');
+const ONLY = value('--only', '');
 const TIMEOUT_MS = QUICK ? 300_000 : 3_600_000;
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
@@ -142,7 +143,7 @@ async function main() {
   // 110 of 200 messages came back, no DISCONNECT), so there would be no ratio to report.
   const broker = await startMosquitto('max_inflight_messages 0\nmax_queued_messages 0');
   const server = await startServer((kind, body) => pageListener(kind, body));
-  const common = `broker=${encodeURIComponent(broker.url)}&reps=${REPS}${QUICK ? '&quick' : ''}`;
+  const common = `broker=${encodeURIComponent(broker.url)}&reps=${REPS}&only=${ONLY}${QUICK ? '&quick' : ''}`;
   const sections = SECTIONS.split(',');
   try {
     const speed = sections.filter((s) => s !== 'memory').join(',');

@@ -74,7 +74,7 @@ fn store_key(options: &JsValue) -> Result<Option<String>, JsValue> {
     Ok(Some(format!("{name}/{client_id}")))
 }
 
-fn string_field_of(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+fn string_field_of(obj: &JsValue, key: &'static str) -> Result<Option<String>, JsValue> {
     super::convert::string_field(obj, key)
 }
 

@@ -181,7 +181,7 @@ fn on_socket(weak: &Weak<Inner>, event: SocketEvent) {
 fn arm_timer(inner: &Rc<Inner>) {
     let deadline = inner.session.borrow().poll_timeout();
     let current = inner.timer.borrow().as_ref().map(|t| t.deadline);
-    if deadline == current {
+    if host::keep_timer(current, deadline) {
         return;
     }
     let timer = deadline.map(|at| {

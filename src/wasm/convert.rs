@@ -4,6 +4,7 @@
 use std::num::{NonZeroU16, NonZeroU32};
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::error::usage;
@@ -14,15 +15,36 @@ use crate::codec::{
 use crate::session::Message;
 use crate::topic::TopicName;
 
+thread_local! {
+    /// JS strings of the property names used, made once: creating a JS string from Rust
+    /// decodes UTF-8 on every call, which costs more than the property access itself.
+    static KEYS: std::cell::RefCell<Vec<(&'static str, JsValue)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The JS string of a property name (or another constant string), cached.
+pub(crate) fn js_key(key: &'static str) -> JsValue {
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        // Literals are compared by address first: the common case costs no string compare.
+        if let Some((_, v)) = keys.iter().find(|(k, _)| std::ptr::eq(*k, key) || *k == key) {
+            return v.clone();
+        }
+        let v = JsValue::from_str(key);
+        keys.push((key, v.clone()));
+        v
+    })
+}
+
 /// A field of a JS object; `None` when absent, `undefined` or `null`.
-pub(crate) fn field(obj: &JsValue, key: &str) -> Option<JsValue> {
+pub(crate) fn field(obj: &JsValue, key: &'static str) -> Option<JsValue> {
     if !obj.is_object() {
         return None;
     }
-    Reflect::get(obj, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+    Reflect::get(obj, &js_key(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
-pub(crate) fn bool_field(obj: &JsValue, key: &str) -> Result<Option<bool>, JsValue> {
+pub(crate) fn bool_field(obj: &JsValue, key: &'static str) -> Result<Option<bool>, JsValue> {
     field(obj, key)
         .map(|v| {
             v.as_bool()
@@ -34,7 +56,7 @@ pub(crate) fn bool_field(obj: &JsValue, key: &str) -> Result<Option<bool>, JsVal
 /// A whole number in `min..=max`.
 pub(crate) fn int_field(
     obj: &JsValue,
-    key: &str,
+    key: &'static str,
     min: f64,
     max: f64,
 ) -> Result<Option<f64>, JsValue> {
@@ -50,7 +72,7 @@ pub(crate) fn int_field(
     }
 }
 
-pub(crate) fn string_field(obj: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+pub(crate) fn string_field(obj: &JsValue, key: &'static str) -> Result<Option<String>, JsValue> {
     field(obj, key)
         .map(|v| {
             v.as_string()
@@ -59,7 +81,10 @@ pub(crate) fn string_field(obj: &JsValue, key: &str) -> Result<Option<String>, J
         .transpose()
 }
 
-pub(crate) fn mqtt_string_field(obj: &JsValue, key: &str) -> Result<Option<MqttString>, JsValue> {
+pub(crate) fn mqtt_string_field(
+    obj: &JsValue,
+    key: &'static str,
+) -> Result<Option<MqttString>, JsValue> {
     string_field(obj, key)?
         .map(|s| MqttString::new(s).map_err(|e| usage(&format!("{key}: {e}"))))
         .transpose()
@@ -167,7 +192,7 @@ impl ArrayBufferView {
     }
 }
 
-pub(crate) fn qos_field(obj: &JsValue, key: &str) -> Result<Option<QoS>, JsValue> {
+pub(crate) fn qos_field(obj: &JsValue, key: &'static str) -> Result<Option<QoS>, JsValue> {
     Ok(match int_field(obj, key, 0.0, 2.0) {
         Ok(q) => q.and_then(|q| QoS::try_from(q as u8).ok()),
         Err(_) => {
@@ -216,7 +241,7 @@ pub(crate) fn user_properties(obj: &JsValue) -> Result<Vec<UserProperty>, JsValu
     Ok(out)
 }
 
-fn binary_field(obj: &JsValue, key: &str) -> Result<Option<BinaryData>, JsValue> {
+fn binary_field(obj: &JsValue, key: &'static str) -> Result<Option<BinaryData>, JsValue> {
     field(obj, key)
         .map(|v| {
             bytes(&v, key)
@@ -273,12 +298,12 @@ impl Obj {
         Self(Object::new())
     }
 
-    pub(crate) fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
-        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
+    pub(crate) fn set(self, key: &'static str, value: impl Into<JsValue>) -> Self {
+        let _ = Reflect::set(&self.0, &js_key(key), &value.into());
         self
     }
 
-    pub(crate) fn opt(self, key: &str, value: Option<impl Into<JsValue>>) -> Self {
+    pub(crate) fn opt(self, key: &'static str, value: Option<impl Into<JsValue>>) -> Self {
         match value {
             Some(v) => self.set(key, v),
             None => self,
@@ -340,17 +365,33 @@ pub(crate) fn publish_properties_js(p: &PublishProperties) -> JsValue {
 }
 
 /// The `packet` argument of the `message` event.
-pub(crate) fn message_packet(m: &Message) -> JsValue {
-    Obj::new()
-        .set("cmd", "publish")
-        .set("topic", m.topic.as_str())
-        .set("payload", uint8(&m.payload))
-        .set("qos", m.qos as u8)
-        .set("retain", m.retain)
-        .set("dup", m.dup)
-        .opt("messageId", m.packet_id)
-        .set("properties", publish_properties_js(&m.properties))
-        .build()
+#[wasm_bindgen(inline_js = "export function messagePacket(topic, payload, qos, retain, dup, \
+messageId, properties) { const p = { cmd: 'publish', topic, payload: payload.slice(), qos, \
+retain, dup }; if (messageId !== undefined) p.messageId = messageId; p.properties = properties; \
+return p; }")]
+extern "C" {
+    /// Built in JS: one call instead of a property write (and a key string) per field, on the
+    /// path every received message takes. `payload` is a view into wasm memory, copied there.
+    #[wasm_bindgen(js_name = messagePacket)]
+    fn message_packet_js(
+        topic: &str,
+        payload: &[u8],
+        qos: u8,
+        retain: bool,
+        dup: bool,
+        message_id: Option<u16>,
+        properties: JsValue,
+    ) -> Object;
+}
+
+/// The `packet` of a `message` event (MQTT.js's field names).
+pub(crate) fn message_packet(m: &Message) -> Object {
+    let properties = if m.properties == PublishProperties::default() {
+        Object::new().into()
+    } else {
+        publish_properties_js(&m.properties)
+    };
+    message_packet_js(&m.topic, &m.payload, m.qos as u8, m.retain, m.dup, m.packet_id, properties)
 }
 
 fn connack_properties_js(p: &ConnAckProperties) -> JsValue {

@@ -6,11 +6,11 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Function};
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::{connack_packet, message_packet, uint8, Obj};
+use super::convert::{connack_packet, js_key, message_packet, uint8, Obj};
 use super::error;
 use super::host::{self, Timer};
 use super::socket::{SocketEvent, WsSocket};
@@ -83,6 +83,8 @@ pub(crate) struct Shared {
     /// Writes waiting for the browser's buffer to drain below the high-water mark.
     outbox: RefCell<std::collections::VecDeque<Vec<u8>>>,
     drain_timer: RefCell<Option<Timer>>,
+    /// A drain of the outbox is queued for the end of the current task.
+    drain_scheduled: std::cell::Cell<bool>,
     /// `offline` was emitted and no connection has succeeded since.
     offline: std::cell::Cell<bool>,
     /// The IndexedDB key of this session, with the `store` option.
@@ -139,6 +141,7 @@ impl Shared {
             timer: RefCell::new(None),
             outbox: RefCell::new(std::collections::VecDeque::new()),
             drain_timer: RefCell::new(None),
+            drain_scheduled: std::cell::Cell::new(false),
             offline: std::cell::Cell::new(false),
             store_key,
             store_busy: std::cell::Cell::new(false),
@@ -190,7 +193,7 @@ fn perform(shared: &Rc<Shared>, transmit: Transmit) {
         Transmit::Open => open(shared),
         Transmit::Bytes(bytes) => {
             shared.outbox.borrow_mut().push_back(bytes);
-            drain(shared);
+            schedule_drain(shared);
         }
         Transmit::Close => {
             // What was written before the close (a DISCONNECT) still goes out, past the mark.
@@ -212,13 +215,34 @@ fn perform(shared: &Rc<Shared>, transmit: Transmit) {
 /// Above this many bytes buffered by the browser, writes wait in the outbox.
 const HIGH_WATER: u32 = 1 << 20;
 
+/// Packets are joined into WebSocket messages of up to this many bytes.
+const MESSAGE_BYTES: usize = 64 << 10;
+
+/// Writes wait until the current task's synchronous work is done, so that a burst of publishes
+/// leaves in a few WebSocket messages instead of one per packet: a `send` costs far more than
+/// its bytes. A WebSocket message may carry several packets: the server must not assume
+/// packets are aligned on message boundaries [MQTT-6.0.0-2].
+fn schedule_drain(shared: &Rc<Shared>) {
+    if shared.drain_scheduled.replace(true) {
+        return;
+    }
+    let weak = Rc::downgrade(shared);
+    host::after_this_task(move || {
+        let Some(shared) = weak.upgrade() else { return };
+        shared.drain_scheduled.set(false);
+        if drain(&shared) {
+            pump(&shared);
+        }
+    });
+}
+
 /// Hands queued bytes to the WebSocket while the browser's buffer is below the high-water
 /// mark. When it is above, checks again on the next timer tick (no fixed wait, unlike
 /// MQTT.js's one second past 512 KiB), so a fast producer cannot grow memory without bound.
-fn drain(shared: &Rc<Shared>) {
+fn drain(shared: &Rc<Shared>) -> bool {
     let Some(ws) = shared.socket.borrow().as_ref().map(WsSocket::handle) else {
         shared.outbox.borrow_mut().clear();
-        return;
+        return false;
     };
     loop {
         if ws.buffered_amount() > HIGH_WATER {
@@ -226,20 +250,36 @@ fn drain(shared: &Rc<Shared>) {
             let tick = Timer::at(host::now(), move || {
                 if let Some(shared) = weak.upgrade() {
                     shared.drain_timer.borrow_mut().take();
-                    drain(&shared);
+                    if drain(&shared) {
+                        pump(&shared);
+                    }
                 }
             });
             *shared.drain_timer.borrow_mut() = Some(tick);
-            return;
+            return false;
         }
-        let Some(bytes) = shared.outbox.borrow_mut().pop_front() else { return };
-        if let Err(e) = ws.send_with_u8_array(&bytes) {
+        let Some(message) = next_message(&mut shared.outbox.borrow_mut()) else { return false };
+        if let Err(e) = ws.send_with_u8_array(&message) {
             shared.outbox.borrow_mut().clear();
             let reason = js_sys::Error::from(e).message().as_string();
             shared.core.borrow_mut().session.handle_transport_closed(host::now(), None, reason);
-            return;
+            return true;
         }
     }
+}
+
+/// The next WebSocket message: queued packets joined up to [`MESSAGE_BYTES`] (a larger packet
+/// goes alone).
+fn next_message(outbox: &mut std::collections::VecDeque<Vec<u8>>) -> Option<Vec<u8>> {
+    let mut message = outbox.pop_front()?;
+    while let Some(next) = outbox.front() {
+        if message.len() + next.len() > MESSAGE_BYTES {
+            break;
+        }
+        message.extend_from_slice(next);
+        outbox.pop_front();
+    }
+    Some(message)
 }
 
 /// Bytes written but not yet on the wire: the browser's buffer and the outbox.
@@ -355,7 +395,7 @@ fn on_socket(weak: &Weak<Shared>, event: SocketEvent) {
 fn arm_timer(shared: &Rc<Shared>) {
     let deadline = shared.core.borrow().session.poll_timeout();
     let current = shared.timer.borrow().as_ref().map(|t| t.deadline);
-    if deadline == current {
+    if host::keep_timer(current, deadline) {
         return;
     }
     let timer = deadline.map(|at| {
@@ -406,7 +446,9 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
             }
         }
         Event::Message(m) => {
-            let args = [JsValue::from_str(&m.topic), uint8(&m.payload), message_packet(&m)];
+            let packet = message_packet(&m);
+            let field = |key| Reflect::get(&packet, &js_key(key)).unwrap_or_default();
+            let args = [field("topic"), field("payload"), packet.into()];
             emit(shared, "message", &args);
             answer_request(shared, &m, &args);
             let handlers = matching_handlers(shared, &m);

@@ -22,6 +22,28 @@ extern "C" {
 
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
+
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    fn queue_microtask(f: &JsValue);
+}
+
+/// Calls `f` once the current task's synchronous work is done (a microtask).
+pub(crate) fn after_this_task(f: impl FnOnce() + 'static) {
+    queue_microtask(&Closure::once_into_js(f));
+}
+
+/// Whether a timer armed for `armed` can stay when the session's next deadline is `wanted`.
+///
+/// A timer that fires at or before the deadline is kept: waking early is harmless (the session
+/// checks its deadlines, and the pump arms the next timer), while re-arming whenever the
+/// deadline moves would cost two Worker messages per packet sent, since every send moves the
+/// keep-alive deadline.
+pub(crate) fn keep_timer(armed: Option<Instant>, wanted: Option<Instant>) -> bool {
+    match (armed, wanted) {
+        (Some(armed), Some(wanted)) => armed <= wanted,
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 /// Now, as the session's millisecond instant.
