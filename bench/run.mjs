@@ -102,12 +102,12 @@ function printSizes(s) {
 }
 
 function printMemory(m) {
-  console.log('\n## Memory (JS heap after gc + wasm memory growth)\n');
-  console.log('| | connected | peak receiving | after release | after reconnect cycles |');
-  console.log('|---|---|---|---|---|');
+  console.log('\n## Memory: JS heap (after gc) over the page\'s baseline, + wasm memory growth\n');
+  console.log('| | connected | whole wasm memory, connected | peak receiving | after release | after reconnect cycles |');
+  console.log('|---|---|---|---|---|---|');
   for (const [name, v] of Object.entries(m)) {
     const w = (x) => (name === 'wasmqtt' ? ` + wasm ${kib(x)}` : '');
-    console.log(`| ${name} | ${kib(v.connectedHeap)}${w(v.connectedWasm)} | ${mib(v.peakHeap)}${w(v.peakWasm)} (${v.messages} QoS 0 msgs) | ${kib(v.releasedHeap)} | ${kib(v.cyclesHeap)}${w(v.cyclesWasm)} (${v.cycles} cycles) |`);
+    console.log(`| ${name} | ${kib(v.connectedHeap)}${w(v.connectedWasm)} | ${name === 'wasmqtt' ? kib(v.wasmTotal) : '-'} | ${mib(v.peakHeap)}${w(v.peakWasm)} (${v.messages} QoS 0 msgs) | ${kib(v.releasedHeap)} | ${kib(v.cyclesHeap)}${w(v.cyclesWasm)} (${v.cycles} cycles) |`);
   }
 }
 
@@ -122,7 +122,7 @@ async function runPage(origin, query) {
   };
   const profile = mkdtempSync(join(tmpdir(), 'wasmqtt-bench-chromium-'));
   // No --remote-debugging-port: the page runs on its own and reports over HTTP.
-  const chromium = spawn('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu',
+  chromiumProcess = spawn('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu',
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
     '--disable-dev-shm-usage', '--enable-precise-memory-info', '--js-flags=--expose-gc',
     `--user-data-dir=${profile}`, `${origin}/bench/page.html?${query}`], { stdio: 'ignore' });
@@ -131,17 +131,23 @@ async function runPage(origin, query) {
     return await done;
   } finally {
     clearTimeout(timer);
-    chromium.kill('SIGKILL');
+    chromiumProcess.kill('SIGKILL');
   }
 }
 
 let pageListener = () => {};
+let chromiumProcess = null;
+process.on('exit', () => chromiumProcess?.kill('SIGKILL'));
 
 async function main() {
   // No in-flight or queue limit at the broker: with mosquitto's default of 20 in flight (its
   // CONNACK's Receive Maximum), MQTT.js 5.16's QoS 2 self-loop at MQTT 5 stalls (a check here:
   // 110 of 200 messages came back, no DISCONNECT), so there would be no ratio to report.
   const broker = await startMosquitto('max_inflight_messages 0\nmax_queued_messages 0');
+  // Stopped with Ctrl+C: the broker and the browser go too.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => { broker.stop(); pageListener('error', `stopped by ${signal}`); process.exit(130); });
+  }
   const server = await startServer((kind, body) => pageListener(kind, body));
   const common = `broker=${encodeURIComponent(broker.url)}&reps=${REPS}&only=${ONLY}${QUICK ? '&quick' : ''}`;
   const sections = SECTIONS.split(',');

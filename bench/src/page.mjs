@@ -152,6 +152,8 @@ async function memory(wasmMemory) {
     const baseWasm = wasm();
     let client = await connect({ protocolVersion: 5, clean: true, reconnectPeriod: 0, clientId: clientId('mem') });
     const connectedHeap = (await heap()) - base;
+    const connectedWasm = wasm() - baseWasm;
+    const wasmTotal = name === 'wasmqtt' ? wasmMemory.buffer.byteLength : 0;
     const topic = `bench/mem/${clientSeq}`;
     let received = 0;
     let peak = 0;
@@ -176,7 +178,7 @@ async function memory(wasmMemory) {
       await c.endAsync();
     }
     out[name] = {
-      connectedHeap, connectedWasm: wasm() - baseWasm, peakHeap: peak, peakWasm, releasedHeap,
+      connectedHeap, connectedWasm, wasmTotal, peakHeap: peak, peakWasm, releasedHeap,
       cycles, cyclesHeap: (await heap()) - beforeCycles, cyclesWasm: wasm() - beforeCyclesWasm, messages: n,
     };
     await log(`memory ${name}: ${JSON.stringify(out[name])}`);

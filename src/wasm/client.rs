@@ -468,7 +468,11 @@ impl MqttClient {
         let completion = Completion { callback, promise: None };
         match self.do_publish(topic, message, options) {
             Ok((id, qos)) => {
-                self.shared.core.borrow_mut().pending.insert(id, Pending::Publish(completion, qos));
+                // Without a callback nobody waits: no bookkeeping per message.
+                if completion.callback.is_some() {
+                    let pending = Pending::Publish(completion, qos);
+                    self.shared.core.borrow_mut().pending.insert(id, pending);
+                }
                 pump(&self.shared);
             }
             Err(e) => completion_fail(completion, e)?,
