@@ -23,11 +23,13 @@ extern "C" {
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
 
+    #[cfg(feature = "js-api")]
     #[wasm_bindgen(js_name = queueMicrotask)]
     fn queue_microtask(f: &JsValue);
 }
 
 /// Calls `f` once the current task's synchronous work is done (a microtask).
+#[cfg(feature = "js-api")]
 pub(crate) fn after_this_task(f: impl FnOnce() + 'static) {
     queue_microtask(&Closure::once_into_js(f));
 }
