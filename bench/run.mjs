@@ -4,12 +4,12 @@
 // Prints medians and min–max per client and the ratios computed rep by rep; writes the raw
 // figures to target/bench/results.json.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib';
 import { tmpdir } from 'node:os';
-import { join, extname } from 'node:path';
-import { ROOT, freePort, startMosquitto } from '../tests/browser/harness.mjs';
+import { join } from 'node:path';
+import { ROOT, startMosquitto } from '../tests/browser/harness.mjs';
+import { startBenchServer } from './server.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -19,28 +19,6 @@ const REPS = Number(value('--reps', QUICK ? 1 : 5));
 const SECTIONS = value('--sections', 'throughput,codec,memory');
 const ONLY = value('--only', '');
 const TIMEOUT_MS = QUICK ? 300_000 : 3_600_000;
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
-
-/** Serves the repository and takes the page's reports. */
-async function startServer(onReport) {
-  const port = await freePort();
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    if (req.method === 'POST' && path.startsWith('/bench-report/')) {
-      let body = '';
-      req.on('data', (d) => { body += d; });
-      req.on('end', () => { res.writeHead(204); res.end(); onReport(path.slice('/bench-report/'.length), JSON.parse(body)); });
-      return;
-    }
-    const file = join(ROOT, decodeURIComponent(path));
-    if (!file.startsWith(ROOT) || !existsSync(file)) { res.writeHead(404); res.end(); return; }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
-  return { origin: `http://127.0.0.1:${port}`, stop: () => server.close() };
-}
 
 function sizes() {
   const measure = (files) => {
@@ -148,7 +126,7 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => { broker.stop(); pageListener('error', `stopped by ${signal}`); process.exit(130); });
   }
-  const server = await startServer((kind, body) => pageListener(kind, body));
+  const server = await startBenchServer((kind, body) => pageListener(kind, body));
   const common = `broker=${encodeURIComponent(broker.url)}&reps=${REPS}&only=${ONLY}${QUICK ? '&quick' : ''}`;
   const sections = SECTIONS.split(',');
   try {

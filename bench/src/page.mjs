@@ -1,11 +1,12 @@
 // The benchmark page: runs by itself (no DevTools protocol: its Network domain would copy
 // every WebSocket frame and distort throughput) and reports to the server that served it.
-import initWasmqtt, { connectAsync as wasmqttConnect } from '../../pkg/wasmqtt.js';
 import initCodec, { encodePublishes, decodeStream } from '../dist/codec/wasmqtt_codec_bench.js';
 import { parser as mqttPacketParser, generate as mqttPacketGenerate, Buffer } from '../dist/mqtt-packet.js';
 import { bareSelfLoop } from './bare.mjs';
 
 const params = new URL(location.href).searchParams;
+// `pkg=` loads another build of the package (bench/profile.mjs: one with function names).
+const { default: initWasmqtt, connectAsync: wasmqttConnect } = await import(`../../${params.get('pkg') ?? 'pkg'}/wasmqtt.js`);
 const BROKER = params.get('broker');
 const REPS = Number(params.get('reps') ?? 5);
 const QUICK = params.has('quick');
@@ -60,7 +61,7 @@ async function throughput() {
       }
     }
   }
-  const names = Object.keys(CLIENTS);
+  const names = Object.keys(CLIENTS).filter((n) => !params.get('clients') || params.get('clients').split(',').includes(n));
   // Warm-up (not reported): every client once, so no measured rep pays for JIT compilation.
   for (const name of names) {
     await withTimeout(CLIENTS[name]({ url: BROKER, version: 5, qos: 1, topic: `bench/warm/${clientSeq}`, payload: 'x'.repeat(16), n: 500 }), name);

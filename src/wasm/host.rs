@@ -28,10 +28,37 @@ extern "C" {
     fn queue_microtask(f: &JsValue);
 }
 
+/// Work for the end of the current task, and the one JS function that runs it: made once for
+/// the page rather than a closure per task (a task per received WebSocket message).
+#[cfg(feature = "js-api")]
+struct AfterTask {
+    queue: RefCell<Vec<Box<dyn FnOnce()>>>,
+    run: Closure<dyn FnMut()>,
+}
+
+#[cfg(feature = "js-api")]
+thread_local! {
+    static AFTER_TASK: AfterTask = AfterTask {
+        queue: RefCell::new(Vec::new()),
+        run: Closure::new(|| {
+            let work = AFTER_TASK.with(|a| std::mem::take(&mut *a.queue.borrow_mut()));
+            for f in work {
+                f();
+            }
+        }),
+    };
+}
+
 /// Calls `f` once the current task's synchronous work is done (a microtask).
 #[cfg(feature = "js-api")]
 pub(crate) fn after_this_task(f: impl FnOnce() + 'static) {
-    queue_microtask(&Closure::once_into_js(f));
+    AFTER_TASK.with(|a| {
+        let mut queue = a.queue.borrow_mut();
+        if queue.is_empty() {
+            queue_microtask(a.run.as_ref());
+        }
+        queue.push(Box::new(f));
+    });
 }
 
 /// Whether a timer armed for `armed` can stay when the session's next deadline is `wanted`.
