@@ -5,6 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect as tcpConnect } from 'node:net';
+import { once } from 'node:events';
 import { startMosquitto, startServer, launchBrowser, ROOT } from '../browser/harness.mjs';
 
 let broker, server, browser;
@@ -264,9 +266,12 @@ test('MQTT 5 publish properties go out and every property of a received message 
   await publish.getByLabel('User Properties').fill('unit=C\nunit=F');
   await publish.getByRole('button', { name: 'Send' }).click();
   const received = page.getByRole('region', { name: 'Messages' }).locator('.message.received').first();
-  const props = received.getByRole('definition');
-  await received.getByText('application/json').waitFor();
-  const rows = await received.locator('.message-properties').evaluate((dl) =>
+  await received.getByText(/\d+ properties/).waitFor();
+  await received.click();
+  const details = page.getByRole('region', { name: 'Message details' });
+  const props = details.getByRole('definition');
+  await details.getByText('application/json').waitFor();
+  const rows = await details.locator('.message-properties').evaluate((dl) =>
     [...dl.querySelectorAll('dt')].map((dt) => `${dt.textContent}=${dt.nextElementSibling.textContent}`));
   assert.ok(rows.includes('Payload Format Indicator=1'), rows.join(', '));
   assert.ok(rows.includes('Response Topic=props/reply'), rows.join(', '));
@@ -343,6 +348,60 @@ test('connections export to a JSON file and import from one; a bad file is refus
   await list.getByRole('button', { name: 'Imported copy' }).waitFor();
   await list.getByLabel('Import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format": 9}') });
   await list.getByText(/^not a wasmqtt connections file/).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+/** MQTT 3.1.1 over TCP, by hand: a burst of QoS 0 messages from outside the page. */
+async function publishBurst(port, topic, payloads) {
+  const str = (text) => { const b = Buffer.from(text); return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]); };
+  const packet = (first, body) => {
+    const len = [];
+    let n = body.length;
+    do { let b = n % 128; n = Math.floor(n / 128); if (n) b |= 0x80; len.push(b); } while (n);
+    return Buffer.concat([Buffer.from([first, ...len]), body]);
+  };
+  const socket = tcpConnect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  // Packets may follow CONNECT before its CONNACK [MQTT-3.1.4-5 in 3.1.1's wording].
+  const connect = packet(0x10, Buffer.concat([str('MQTT'), Buffer.from([4, 2, 0, 60]), str(`burst-${Date.now()}`)]));
+  const publishes = payloads.map((p) => packet(0x30, Buffer.concat([str(topic), Buffer.from(p)])));
+  socket.end(Buffer.concat([connect, ...publishes, Buffer.from([0xe0, 0])]));
+  socket.resume(); // the CONNACK is read and dropped, so that the close can complete
+  await once(socket, 'close');
+}
+
+test('20,000 messages: the list keeps a few dozen rows in the page, follows the newest, scrolls to the oldest; a selected message is copied and deleted', async () => {
+  const page = await openApp();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
+  await subscriptions.getByLabel('Topic', { exact: true }).fill('bulk/#');
+  await subscriptions.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await subscriptions.getByText(/granted QoS 0/).waitFor();
+  const total = 20000;
+  await publishBurst(broker.tcpPort, 'bulk/t', Array.from({ length: total }, (_, i) => `m${i}`));
+  const messages = page.getByRole('region', { name: 'Messages' });
+  await messages.getByText(`${total} messages`).waitFor({ timeout: 30000 });
+  // Following: the newest is in view.
+  await messages.locator('.message').getByText(`m${total - 1}`, { exact: true }).waitFor();
+  const rendered = await messages.locator('.message').count();
+  assert.ok(rendered > 0 && rendered <= 60, `${rendered} rows in the document for ${total} messages`);
+  // The oldest, after a scroll to the top.
+  await messages.locator('.message-list').evaluate((list) => { list.scrollTop = 0; });
+  const oldest = messages.locator('.message').getByText('m0', { exact: true });
+  await oldest.waitFor();
+  await oldest.click();
+  const details = page.getByRole('region', { name: 'Message details' });
+  await details.locator('.payload').getByText('m0', { exact: true }).waitFor();
+  await details.getByRole('button', { name: 'Copy' }).click();
+  await details.getByRole('button', { name: 'Copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'm0');
+  await page.screenshot({ path: join(SHOTS, 'app-volume.png') });
+  await details.getByRole('button', { name: 'Delete' }).click();
+  await messages.getByText(`${total - 1} messages`).waitFor();
+  await messages.locator('.message').getByText('m1', { exact: true }).waitFor();
+  assert.equal(await messages.locator('.message').getByText('m0', { exact: true }).count(), 0, 'm0 deleted');
   assert.deepEqual(page.errors, []);
   await page.close();
 });

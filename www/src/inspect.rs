@@ -169,6 +169,9 @@ impl Numbered for PacketRecord {
     fn set_seq(&mut self, seq: u64) {
         self.seq = seq;
     }
+    fn seq(&self) -> u64 {
+        self.seq
+    }
 }
 
 /// A connection's packets.

@@ -180,11 +180,16 @@ pub struct MessageRecord {
 pub trait Numbered {
     /// Stores the record's position in its log.
     fn set_seq(&mut self, seq: u64);
+    /// The position stored.
+    fn seq(&self) -> u64;
 }
 
 impl Numbered for MessageRecord {
     fn set_seq(&mut self, seq: u64) {
         self.seq = seq;
+    }
+    fn seq(&self) -> u64 {
+        self.seq
     }
 }
 
@@ -216,6 +221,33 @@ impl<T: Numbered> CappedLog<T> {
             self.items.pop_front();
         }
         seq
+    }
+
+    /// Adds records in order, as [`push`](Self::push) does.
+    pub fn extend(&mut self, records: impl IntoIterator<Item = T>) {
+        for record in records {
+            self.push(record);
+        }
+    }
+
+    /// The record at `index` (0 is the oldest held).
+    pub fn get(&self, index: usize) -> Option<&T> {
+        self.items.get(index)
+    }
+
+    /// The record numbered `seq`, if still held.
+    pub fn find(&self, seq: u64) -> Option<&T> {
+        self.position(seq).and_then(|i| self.items.get(i))
+    }
+
+    /// Removes the record numbered `seq`; whether it was held.
+    pub fn remove(&mut self, seq: u64) -> bool {
+        self.position(seq).and_then(|i| self.items.remove(i)).is_some()
+    }
+
+    /// Where the record numbered `seq` is: numbers increase from the oldest, so a binary search.
+    fn position(&self, seq: u64) -> Option<usize> {
+        self.items.binary_search_by_key(&seq, |r| r.seq()).ok()
     }
 
     /// The records, oldest first.

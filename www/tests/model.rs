@@ -81,6 +81,21 @@ fn the_log_keeps_the_newest_up_to_its_cap_with_unique_seqs() {
 }
 
 #[test]
+fn records_are_found_by_seq_and_deleted_one_by_one_also_past_the_cap() {
+    let mut log = MessageLog::new(4);
+    log.extend((0..6).map(|i| record(&format!("t/{i}"))));
+    assert_eq!(log.len(), 4);
+    assert_eq!(log.get(0).map(|m| m.seq), Some(2), "position 0 is the oldest held");
+    assert!(log.find(1).is_none(), "dropped past the cap");
+    assert_eq!(log.find(4).map(|m| m.topic.as_str()), Some("t/4"));
+    assert!(log.remove(4));
+    assert!(!log.remove(4), "already gone");
+    let seqs: Vec<u64> = log.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, [2, 3, 5]);
+    assert_eq!(log.find(5).map(|m| m.topic.as_str()), Some("t/5"), "found after a removal");
+}
+
+#[test]
 fn payload_views_render_and_parse_back() {
     let bytes = b"{\"a\":[1,2.5e3,true,null],\"b\":\"x\\\"y\"}";
     let pretty = PayloadFormat::Json.render(bytes);

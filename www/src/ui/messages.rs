@@ -1,13 +1,25 @@
 //! The message list: received on the left, published on the right (chat style), with topic,
 //! QoS, retained badge and time; All / Received / Published tabs and the payload view format.
+//!
+//! The list is virtualised: rows have one height and only those in view (and a few around)
+//! are in the document, so 100,000 messages scroll like 100. A row shows the start of its
+//! payload; selecting it shows the message whole below the list, with its properties, Copy
+//! and Delete.
 
+use leptos::html::Div;
 use leptos::prelude::*;
 
 use super::state::Conn;
 use crate::model::{Direction, MessageRecord, PayloadFormat};
 
-/// Rows rendered at most: the newest. (A virtualised list over the whole log is next.)
-const SHOWN: usize = 500;
+/// The height of a row, bubble and gap, in CSS pixels (style.css sizes the bubble to match).
+/// Heights and offsets are set through the CSSOM (`style:`), which the page's CSP allows,
+/// not as `style` attributes, which it blocks.
+const ROW_PX: f64 = 92.0;
+/// Rows rendered beyond each edge of the view, so a fast scroll shows no blank.
+const OVERSCAN: usize = 6;
+/// The start of a payload a row shows.
+const PREVIEW_CHARS: usize = 240;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
@@ -16,27 +28,93 @@ enum Tab {
     Published,
 }
 
+impl Tab {
+    fn shows(self, m: &MessageRecord) -> bool {
+        match self {
+            Tab::All => true,
+            Tab::Received => m.direction == Direction::Received,
+            Tab::Published => m.direction == Direction::Published,
+        }
+    }
+}
+
+/// The log positions a tab shows, in order.
+#[derive(Clone, PartialEq)]
+enum Shown {
+    /// Every message: position `i` is row `i`.
+    All(usize),
+    /// The positions of the matching messages.
+    Some(Vec<usize>),
+}
+
+impl Shown {
+    fn len(&self) -> usize {
+        match self {
+            Shown::All(n) => *n,
+            Shown::Some(positions) => positions.len(),
+        }
+    }
+
+    fn position(&self, row: usize) -> Option<usize> {
+        match self {
+            Shown::All(n) => (row < *n).then_some(row),
+            Shown::Some(positions) => positions.get(row).copied(),
+        }
+    }
+}
+
+/// Rows `first..last` that a list scrolled to `top`, `height` pixels high, needs.
+fn rows_in_view(top: f64, height: f64, count: usize) -> std::ops::Range<usize> {
+    let first = ((top / ROW_PX).max(0.0) as usize).saturating_sub(OVERSCAN);
+    let last = (((top + height) / ROW_PX).ceil().max(0.0) as usize).saturating_add(OVERSCAN);
+    first.min(count)..last.min(count)
+}
+
 #[component]
 pub(super) fn Messages(conn: Conn) -> impl IntoView {
     let tab = RwSignal::new(Tab::All);
     let format = RwSignal::new(PayloadFormat::Plaintext);
-    let rows = move || {
+    let selected = RwSignal::new(None::<u64>);
+    // Scroll offset and height of the list; the height is measured on mount and every scroll.
+    let view_box = RwSignal::new((0.0, 800.0));
+    // Whether the list follows new messages (it was at the bottom).
+    let follow = StoredValue::new(true);
+    let list = NodeRef::<Div>::new();
+
+    let shown = Memo::new(move |_| {
         let tab = tab.get();
-        conn.log.with(|log| {
-            let mut rows: Vec<MessageRecord> = log
-                .iter()
-                .rev()
-                .filter(|m| match tab {
-                    Tab::All => true,
-                    Tab::Received => m.direction == Direction::Received,
-                    Tab::Published => m.direction == Direction::Published,
-                })
-                .take(SHOWN)
-                .cloned()
-                .collect();
-            rows.reverse();
-            rows
+        conn.log.with(|log| match tab {
+            Tab::All => Shown::All(log.len()),
+            _ => Shown::Some(
+                log.iter().enumerate().filter(|(_, m)| tab.shows(m)).map(|(i, _)| i).collect(),
+            ),
         })
+    });
+    let rows = move || {
+        let (top, height) = view_box.get();
+        shown.with(|shown| {
+            conn.log.with(|log| {
+                rows_in_view(top, height, shown.len())
+                    .filter_map(|row| Some((row, log.get(shown.position(row)?)?.clone())))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    // New rows: stay at the bottom if the user was there.
+    Effect::new(move |_| {
+        let count = shown.with(Shown::len);
+        if let Some(el) = list.get() {
+            if follow.get_value() {
+                el.set_scroll_top((count as f64 * ROW_PX) as i32);
+            }
+            view_box.set((f64::from(el.scroll_top()), f64::from(el.client_height())));
+        }
+    });
+    let on_scroll = move |_| {
+        let Some(el) = list.get_untracked() else { return };
+        let (top, height) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
+        follow.set_value(top + height >= f64::from(el.scroll_height()) - ROW_PX / 2.0);
+        view_box.set((top, height));
     };
     let tab_button = move |which: Tab, label: &'static str| {
         view! {
@@ -59,31 +137,109 @@ pub(super) fn Messages(conn: Conn) -> impl IntoView {
                     </select>
                 </label>
                 <span class="count">{move || format!("{} messages", conn.log.with(|l| l.len()))}</span>
-                <button on:click=move |_| conn.log.update(|l| l.clear())>"Clear"</button>
+                <button on:click=move |_| { conn.log.update(|l| l.clear()); selected.set(None); }>"Clear"</button>
             </div>
-            <ol class="message-list">
-                <For each=rows key=|m| m.seq let:m>
-                    <MessageRow m format />
-                </For>
-            </ol>
+            <div class="message-list" node_ref=list on:scroll=on_scroll>
+                <ol class="message-rows" style:height=move || format!("{}px", shown.with(Shown::len) as f64 * ROW_PX)>
+                    <For each=rows key=|(row, m)| (*row, m.seq) let((row, m))>
+                        <MessageRow row m format selected />
+                    </For>
+                </ol>
+            </div>
+            {move || selected.get().and_then(|seq| conn.log.with(|log| log.find(seq).cloned())).map(|m| view! {
+                <MessageDetails m format conn selected />
+            })}
         </section>
     }
 }
 
-#[component]
-fn MessageRow(m: MessageRecord, format: RwSignal<PayloadFormat>) -> impl IntoView {
-    let side = if m.direction == Direction::Received { "received" } else { "published" };
-    let time = js_sys::Date::new(&m.time_ms.into())
+fn local_time(time_ms: f64) -> String {
+    js_sys::Date::new(&time_ms.into())
         .to_locale_time_string("en-GB")
         .as_string()
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+fn side(m: &MessageRecord) -> &'static str {
+    if m.direction == Direction::Received {
+        "received"
+    } else {
+        "published"
+    }
+}
+
+#[component]
+fn MessageRow(
+    row: usize,
+    m: MessageRecord,
+    format: RwSignal<PayloadFormat>,
+    selected: RwSignal<Option<u64>>,
+) -> impl IntoView {
+    let seq = m.seq;
     let payload = m.payload.clone();
+    let preview = move || {
+        let text = format.get().render(&payload);
+        match text.char_indices().nth(PREVIEW_CHARS) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text,
+        }
+    };
+    let properties = m.properties.len();
     view! {
-        <li class=format!("message {side}")>
+        <li
+            class=format!("message {}", side(&m))
+            class:selected=move || selected.get() == Some(seq)
+            style:top=format!("{}px", row as f64 * ROW_PX)
+            tabindex="0"
+            aria-current=move || (selected.get() == Some(seq)).then_some("true")
+            on:click=move |_| selected.set(Some(seq))
+            on:keydown=move |ev| if ev.key() == "Enter" { selected.set(Some(seq)) }
+        >
             <div class="meta">
                 <span class="topic">{m.topic.clone()}</span>
                 <span class="badge">{format!("QoS {}", m.qos as u8)}</span>
                 {m.retain.then(|| view! { <span class="badge retained">"Retained"</span> })}
+                {(properties > 0).then(|| view! { <span class="badge">{format!("{properties} properties")}</span> })}
+            </div>
+            <pre class="payload">{preview}</pre>
+            <time class="time">{local_time(m.time_ms)}</time>
+        </li>
+    }
+}
+
+/// The selected message whole: payload in the chosen format, every property, Copy, Delete.
+#[component]
+fn MessageDetails(
+    m: MessageRecord,
+    format: RwSignal<PayloadFormat>,
+    conn: Conn,
+    selected: RwSignal<Option<u64>>,
+) -> impl IntoView {
+    let seq = m.seq;
+    let payload = m.payload.clone();
+    let copied = RwSignal::new(false);
+    let copy = {
+        let payload = payload.clone();
+        move |_| {
+            let text = format.get_untracked().render(&payload);
+            if let Some(window) = web_sys::window() {
+                let _ = window.navigator().clipboard().write_text(&text);
+                copied.set(true);
+            }
+        }
+    };
+    view! {
+        <section class="message-details" aria-label="Message details">
+            <div class="meta">
+                <span class="topic">{m.topic.clone()}</span>
+                <span class="badge">{format!("QoS {}", m.qos as u8)}</span>
+                {m.retain.then(|| view! { <span class="badge retained">"Retained"</span> })}
+                <time class="time">{format!("{} {}", if m.direction == Direction::Received { "received" } else { "published" }, local_time(m.time_ms))}</time>
+                <span class="actions">
+                    <button on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+                    <button on:click=move |_| { conn.log.update(|l| { l.remove(seq); }); selected.set(None); }>"Delete"</button>
+                    <button aria-label="Close details" on:click=move |_| selected.set(None)>"×"</button>
+                </span>
             </div>
             <pre class="payload">{move || format.get().render(&payload)}</pre>
             {(!m.properties.is_empty()).then(|| view! {
@@ -91,7 +247,6 @@ fn MessageRow(m: MessageRecord, format: RwSignal<PayloadFormat>) -> impl IntoVie
                     {m.properties.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}
                 </dl>
             })}
-            <time class="time">{time}</time>
-        </li>
+        </section>
     }
 }

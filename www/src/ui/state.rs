@@ -22,6 +22,30 @@ pub(crate) const LOG_CAP: usize = 100_000;
 /// Packets kept per connection for the inspector.
 const PACKET_CAP: usize = 10_000;
 
+/// Arrivals held for the next frame past this many are applied at once, so that a hidden tab
+/// (no animation frames) does not hold an unbounded backlog.
+const INBOX_LIMIT: usize = 20_000;
+
+/// Messages, packets and topic updates that arrived since the last frame: applied to the
+/// signals once per animation frame, so a burst of thousands of messages a second costs one
+/// view update per frame, not one per message.
+#[derive(Debug, Default)]
+struct Inbox {
+    messages: Vec<MessageRecord>,
+    packets: Vec<PacketRecord>,
+    /// Topic, payload, retained: for the topic tree.
+    topics: Vec<(String, Vec<u8>, bool)>,
+    unread: u32,
+    /// A frame callback is already requested.
+    scheduled: bool,
+}
+
+impl Inbox {
+    fn len(&self) -> usize {
+        self.messages.len() + self.packets.len()
+    }
+}
+
 /// What the server granted in its CONNACK, as label and value, for the connection info.
 pub type ServerInfo = Vec<(&'static str, String)>;
 
@@ -87,6 +111,8 @@ pub struct Conn {
     link: StoredValue<Option<Connection>, LocalStorage>,
     /// The subscription rows still to be made on the current session (after a connect).
     restore_pending: StoredValue<bool>,
+    /// Arrivals waiting for the next frame.
+    inbox: StoredValue<Inbox>,
 }
 
 impl std::fmt::Debug for Conn {
@@ -110,6 +136,7 @@ impl Conn {
             tree: RwSignal::new(TopicTree::default()),
             link: StoredValue::new_local(None),
             restore_pending: StoredValue::new(false),
+            inbox: StoredValue::new(Inbox::default()),
         }
     }
 
@@ -229,17 +256,50 @@ impl Conn {
     }
 
     fn record(self, record: MessageRecord) {
-        self.log.update(|log| {
-            log.push(record);
-        });
+        self.to_inbox(|inbox| inbox.messages.push(record));
     }
 
     fn trace(self, packet: &wasmqtt::codec::Packet, flow: Flow) {
         let version = self.settings.with_untracked(|s| s.version);
         let record = PacketRecord::new(packet, version, flow, js_sys::Date::now());
-        self.packets.update(|log| {
-            log.push(record);
-        });
+        self.to_inbox(|inbox| inbox.packets.push(record));
+    }
+
+    /// Holds an arrival for the next animation frame (requesting one if needed).
+    fn to_inbox(self, add: impl FnOnce(&mut Inbox)) {
+        let (schedule, full) = self
+            .inbox
+            .try_update_value(|inbox| {
+                add(inbox);
+                (!std::mem::replace(&mut inbox.scheduled, true), inbox.len() >= INBOX_LIMIT)
+            })
+            .unwrap_or_default();
+        if full {
+            self.flush_inbox();
+        } else if schedule {
+            request_animation_frame(move || self.flush_inbox());
+        }
+    }
+
+    /// Applies what arrived since the last frame: one update per signal.
+    fn flush_inbox(self) {
+        let Some(inbox) = self.inbox.try_update_value(std::mem::take) else { return };
+        if !inbox.topics.is_empty() {
+            self.tree.update(|tree| {
+                for (topic, payload, retain) in &inbox.topics {
+                    tree.record(topic, payload, *retain);
+                }
+            });
+        }
+        if !inbox.packets.is_empty() {
+            self.packets.update(|log| log.extend(inbox.packets));
+        }
+        if !inbox.messages.is_empty() {
+            self.log.update(|log| log.extend(inbox.messages));
+        }
+        if inbox.unread > 0 {
+            self.unread.update(|n| *n += inbox.unread);
+        }
     }
 
     fn on_event(self, event: Event, selected: RwSignal<u32>) {
@@ -256,10 +316,12 @@ impl Conn {
             Event::Connecting { attempt } if attempt > 1 => {}
             Event::Connecting { .. } => self.status.set(Status::Connecting),
             Event::Message(m) => {
-                if selected.get_untracked() != self.id {
-                    self.unread.update(|n| *n += 1);
-                }
-                self.tree.update(|t| t.record(m.topic.as_str(), &m.payload, m.retain));
+                let unread = u32::from(selected.get_untracked() != self.id);
+                let topic = (m.topic.as_str().to_owned(), m.payload.clone(), m.retain);
+                self.to_inbox(|inbox| {
+                    inbox.unread += unread;
+                    inbox.topics.push(topic);
+                });
                 self.record(MessageRecord {
                     seq: 0,
                     direction: Direction::Received,
