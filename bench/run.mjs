@@ -4,7 +4,9 @@
 // Prints medians and min–max per client and the ratios computed rep by rep; writes the raw
 // figures to target/bench/results.json.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
+import { once } from 'node:events';
 import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +18,7 @@ const flag = (name) => args.includes(name);
 const value = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
 const QUICK = flag('--quick');
 const REPS = Number(value('--reps', QUICK ? 1 : 5));
-const SECTIONS = value('--sections', 'throughput,codec,memory');
+const SECTIONS = value('--sections', 'throughput,codec,memory,app');
 const ONLY = value('--only', '');
 const TIMEOUT_MS = QUICK ? 300_000 : 3_600_000;
 
@@ -89,11 +91,44 @@ function printMemory(m) {
   }
 }
 
+/**
+ * Publishes `count` QoS 0 messages to `topic` over MQTT 3.1.1/TCP from here, outside the
+ * browser: `rate` per second in 10 ms slices, or as fast as the socket takes them when 0.
+ */
+async function publishFromNode(tcpPort, { topic, count, rate }) {
+  const str = (text) => { const b = Buffer.from(text); return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]); };
+  const packet = (first, body) => {
+    const len = [];
+    let n = body.length;
+    do { let b = n % 128; n = Math.floor(n / 128); if (n) b |= 0x80; len.push(b); } while (n);
+    return Buffer.concat([Buffer.from([first, ...len]), body]);
+  };
+  const socket = tcpConnect(tcpPort, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.resume();
+  socket.write(packet(0x10, Buffer.concat([str('MQTT'), Buffer.from([4, 2, 0, 60]), str(`bench-publisher-${Date.now()}`)])));
+  const message = (i) => packet(0x30, Buffer.concat([str(topic), Buffer.from(JSON.stringify({ i, value: Math.sin(i / 100) }))]));
+  const slice = rate > 0 ? Math.max(1, Math.round(rate / 100)) : count;
+  const started = Date.now();
+  for (let sent = 0; sent < count;) {
+    const n = Math.min(slice, count - sent);
+    socket.write(Buffer.concat(Array.from({ length: n }, (_, k) => message(sent + k))));
+    sent += n;
+    if (rate > 0) {
+      const due = started + (sent / rate) * 1000;
+      await new Promise((ok) => setTimeout(ok, Math.max(0, due - Date.now())));
+    }
+  }
+  socket.end(Buffer.from([0xe0, 0]));
+  await once(socket, 'close');
+}
+
 /** Loads the page in a fresh headless Chromium with `query`; resolves with what it reports. */
-async function runPage(origin, query) {
+async function runPage(origin, query, page = 'page.html') {
   let finish;
   const done = new Promise((ok, fail) => { finish = { ok, fail }; });
   pageListener = (kind, body) => {
+    if (kind === 'publish') return publishFromNode(brokerTcpPort, body);
     if (kind === 'log') console.error(`page: ${body}`);
     else if (kind === 'done') finish.ok(body);
     else finish.fail(new Error(`page: ${body}`));
@@ -103,7 +138,7 @@ async function runPage(origin, query) {
   chromiumProcess = spawn('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu',
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
     '--disable-dev-shm-usage', '--enable-precise-memory-info', '--js-flags=--expose-gc',
-    `--user-data-dir=${profile}`, `${origin}/bench/page.html?${query}`], { stdio: 'ignore' });
+    '--window-size=1300,900', `--user-data-dir=${profile}`, `${origin}/bench/${page}?${query}`], { stdio: 'ignore' });
   const timer = setTimeout(() => finish.fail(new Error(`no result in ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
   try {
     return await done;
@@ -114,8 +149,18 @@ async function runPage(origin, query) {
 }
 
 let pageListener = () => {};
+let brokerTcpPort = 0;
 let chromiumProcess = null;
 process.on('exit', () => chromiumProcess?.kill('SIGKILL'));
+
+function printApp(a) {
+  const ms = (x) => `${x.toFixed(1)} ms`;
+  console.log('\n## The app (www/dist) under load, frame times in its window\n');
+  console.log('| | messages | achieved | median frame | p95 frame | longest frame |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(`| ingest at ${a.ingest.rate} msg/s | ${a.ingest.messages} | ${int(a.ingest.achieved)} msg/s | ${ms(a.ingest.median)} | ${ms(a.ingest.p95)} | ${ms(a.ingest.max)} |`);
+  console.log(`| scroll through all, ${a.scroll.steps} frames | ${a.scroll.messages} (${a.scroll.rows} rows in the page) | ${(1000 / a.scroll.median).toFixed(0)} fps | ${ms(a.scroll.median)} | ${ms(a.scroll.p95)} | ${ms(a.scroll.max)} |`);
+}
 
 async function main() {
   // No in-flight or queue limit at the broker: with mosquitto's default of 20 in flight (its
@@ -126,11 +171,12 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => { broker.stop(); pageListener('error', `stopped by ${signal}`); process.exit(130); });
   }
+  brokerTcpPort = broker.tcpPort;
   const server = await startBenchServer((kind, body) => pageListener(kind, body));
   const common = `broker=${encodeURIComponent(broker.url)}&reps=${REPS}&only=${ONLY}${QUICK ? '&quick' : ''}`;
   const sections = SECTIONS.split(',');
   try {
-    const speed = sections.filter((s) => s !== 'memory').join(',');
+    const speed = sections.filter((s) => s !== 'memory' && s !== 'app').join(',');
     const results = speed ? await runPage(server.origin, `${common}&sections=${speed}`) : {};
     if (sections.includes('memory')) {
       // Each client in a page of its own, so that neither sees the other's heap or wasm memory.
@@ -141,6 +187,12 @@ async function main() {
         results.userAgent = page.userAgent;
       }
     }
+    if (sections.includes('app')) {
+      if (!existsSync(join(ROOT, 'www/dist/index.html'))) throw new Error('the app is not built: scripts/bench builds it, or (cd www && trunk build --release)');
+      const page = await runPage(server.origin, common, 'app.html');
+      results.app = page.app;
+      results.userAgent = page.userAgent;
+    }
     results.sizes = sizes();
     mkdirSync(join(ROOT, 'target/bench'), { recursive: true });
     writeFileSync(join(ROOT, 'target/bench/results.json'), JSON.stringify(results, null, 2));
@@ -149,6 +201,7 @@ async function main() {
     if (results.codec) printCodec(results.codec);
     printSizes(results.sizes);
     if (results.memory) printMemory(results.memory);
+    if (results.app) printApp(results.app);
     // MQTT.js failing is a finding to report, not a broken benchmark; ours or the reference failing is.
     const failed = (results.throughput ?? []).some((r) => r.runs.wasmqtt.includes(null) || r.runs['bare WebSocket'].includes(null));
     if (failed) throw new Error('a wasmqtt or bare WebSocket run failed (see the page lines above)');

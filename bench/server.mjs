@@ -4,7 +4,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, extname } from 'node:path';
 import { ROOT, freePort } from '../tests/browser/harness.mjs';
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+const TYPES = { '.html': 'text/html', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 
 /** Serves the repository and takes the page's reports. */
 export async function startBenchServer(onReport) {
@@ -14,7 +14,11 @@ export async function startBenchServer(onReport) {
     if (req.method === 'POST' && path.startsWith('/bench-report/')) {
       let body = '';
       req.on('data', (d) => { body += d; });
-      req.on('end', () => { res.writeHead(204); res.end(); onReport(path.slice('/bench-report/'.length), JSON.parse(body)); });
+      // The answer waits for what the report asks for (a `publish` answers once published).
+      req.on('end', () => {
+        Promise.resolve(onReport(path.slice('/bench-report/'.length), JSON.parse(body)))
+          .then(() => { res.writeHead(204); res.end(); }, (e) => { res.writeHead(500); res.end(`${e}`); });
+      });
       return;
     }
     const file = join(ROOT, decodeURIComponent(path));

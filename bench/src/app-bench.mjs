@@ -1,0 +1,95 @@
+// The app under load: messages published from outside the browser (the benchmark's Node side)
+// at a steady rate, frame times measured in the app's window while it ingests them; then
+// scrolling through 100,000 messages, frame by frame.
+const params = new URL(location.href).searchParams;
+const QUICK = params.has('quick');
+const RATE = 5_000; // messages per second, the issue's target
+const SECONDS = QUICK ? 1 : 10;
+const TOTAL = QUICK ? 10_000 : 100_000;
+const TOPIC = 'appbench/t';
+
+const report = (kind, body) => fetch(`/bench-report/${kind}`, { method: 'POST', body: JSON.stringify(body) });
+
+const frame = document.getElementById('app');
+const loaded = new Promise((ok) => frame.addEventListener('load', ok, { once: true }));
+frame.src = `../www/dist/index.html?broker=${encodeURIComponent(params.get('broker'))}`;
+await loaded;
+const win = frame.contentWindow;
+const doc = frame.contentDocument;
+
+/** Resolves when `check()` holds, checked on each of the app's DOM changes. */
+function until(check, what, ms = 60_000) {
+  return new Promise((ok, fail) => {
+    if (check()) return ok();
+    const timer = setTimeout(() => { observer.disconnect(); fail(new Error(`app: no ${what} in ${ms} ms`)); }, ms);
+    const observer = new MutationObserver(() => {
+      if (check()) { clearTimeout(timer); observer.disconnect(); ok(); }
+    });
+    observer.observe(doc.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+}
+
+const count = () => Number(/(\d+) messages/.exec(doc.querySelector('.messages .count')?.textContent ?? '')?.[1] ?? 0);
+
+/** Frame-to-frame times in the app's window until `stop()` resolves. */
+async function frameTimes(stop) {
+  const times = [];
+  let last = null;
+  let running = true;
+  const tick = (t) => {
+    if (last !== null) times.push(t - last);
+    last = t;
+    if (running) win.requestAnimationFrame(tick);
+  };
+  win.requestAnimationFrame(tick);
+  await stop;
+  running = false;
+  return times;
+}
+
+function summary(times) {
+  const s = [...times].sort((a, b) => a - b);
+  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { frames: s.length, median: at(0.5), p95: at(0.95), max: s[s.length - 1] };
+}
+
+async function main() {
+  await until(() => doc.querySelector('.status[role=status]')?.textContent.includes('Connected'), 'connection');
+  const subscriptions = doc.querySelector('[aria-label=Subscriptions]');
+  const topic = subscriptions.querySelector('input[aria-label=Topic]');
+  topic.value = 'appbench/#';
+  topic.dispatchEvent(new win.Event('input', { bubbles: true }));
+  [...subscriptions.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Subscribe').click();
+  await until(() => subscriptions.textContent.includes('granted QoS 0'), 'SUBACK');
+
+  // Ingest at a steady rate; the Node side publishes while the frames are measured.
+  const ingestN = RATE * SECONDS;
+  const started = performance.now();
+  const published = report('publish', { topic: TOPIC, count: ingestN, rate: RATE });
+  const ingestFrames = await frameTimes(until(() => count() >= ingestN, `${ingestN} messages`, 120_000));
+  const ingestSeconds = (performance.now() - started) / 1000;
+  await published;
+
+  // Fill up to TOTAL as fast as the broker sends, then scroll through all of it.
+  await report('publish', { topic: TOPIC, count: TOTAL - ingestN, rate: 0 });
+  await until(() => count() >= TOTAL, `${TOTAL} messages`, 300_000);
+  const list = doc.querySelector('.message-list');
+  list.scrollTop = 0;
+  const steps = QUICK ? 60 : 600;
+  const stride = list.scrollHeight / steps;
+  let step = 0;
+  const scrolled = new Promise((ok) => {
+    const scroll = () => {
+      list.scrollTop = ++step * stride;
+      if (step < steps) win.requestAnimationFrame(scroll); else ok();
+    };
+    win.requestAnimationFrame(scroll);
+  });
+  const scrollFrames = await frameTimes(scrolled);
+  return {
+    ingest: { rate: RATE, messages: ingestN, seconds: ingestSeconds, achieved: ingestN / ingestSeconds, ...summary(ingestFrames) },
+    scroll: { messages: count(), steps, rows: doc.querySelectorAll('.message').length, listHeight: list.clientHeight, listScroll: list.scrollHeight, ...summary(scrollFrames) },
+  };
+}
+
+main().then((app) => report('done', { userAgent: navigator.userAgent, app }), (e) => report('error', `${e.stack ?? e}`));
