@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startMosquitto } from '../tests/browser/harness.mjs';
+import { ROOT, startMosquitto, mqttString, mqttPacket } from '../tests/browser/harness.mjs';
 import { startBenchServer } from './server.mjs';
 
 const args = process.argv.slice(2);
@@ -96,18 +96,11 @@ function printMemory(m) {
  * browser: `rate` per second in 10 ms slices, or as fast as the socket takes them when 0.
  */
 async function publishFromNode(tcpPort, { topic, count, rate }) {
-  const str = (text) => { const b = Buffer.from(text); return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]); };
-  const packet = (first, body) => {
-    const len = [];
-    let n = body.length;
-    do { let b = n % 128; n = Math.floor(n / 128); if (n) b |= 0x80; len.push(b); } while (n);
-    return Buffer.concat([Buffer.from([first, ...len]), body]);
-  };
   const socket = tcpConnect(tcpPort, '127.0.0.1');
   await once(socket, 'connect');
   socket.resume();
-  socket.write(packet(0x10, Buffer.concat([str('MQTT'), Buffer.from([4, 2, 0, 60]), str(`bench-publisher-${Date.now()}`)])));
-  const message = (i) => packet(0x30, Buffer.concat([str(topic), Buffer.from(JSON.stringify({ i, value: Math.sin(i / 100) }))]));
+  socket.write(mqttPacket(0x10, Buffer.concat([mqttString('MQTT'), Buffer.from([4, 2, 0, 60]), mqttString(`bench-publisher-${Date.now()}`)])));
+  const message = (i) => mqttPacket(0x30, Buffer.concat([mqttString(topic), Buffer.from(JSON.stringify({ i, value: Math.sin(i / 100) }))]));
   const slice = rate > 0 ? Math.max(1, Math.round(rate / 100)) : count;
   const started = Date.now();
   for (let sent = 0; sent < count;) {

@@ -258,7 +258,8 @@ fn drain(shared: &Rc<Shared>) -> bool {
             *shared.drain_timer.borrow_mut() = Some(tick);
             return false;
         }
-        let Some(message) = next_message(&mut shared.outbox.borrow_mut()) else { return false };
+        // Each queued buffer is one WebSocket message: `queue_bytes` filled it up to 64 KiB.
+        let Some(message) = shared.outbox.borrow_mut().pop_front() else { return false };
         if let Err(e) = ws.send_with_u8_array(&message) {
             shared.outbox.borrow_mut().clear();
             let reason = js_sys::Error::from(e).message().as_string();
@@ -276,20 +277,6 @@ fn queue_bytes(outbox: &mut std::collections::VecDeque<Vec<u8>>, bytes: Vec<u8>)
         Some(last) if last.len() + bytes.len() <= MESSAGE_BYTES => last.extend_from_slice(&bytes),
         _ => outbox.push_back(bytes),
     }
-}
-
-/// The next WebSocket message: queued packets joined up to [`MESSAGE_BYTES`] (a larger packet
-/// goes alone).
-fn next_message(outbox: &mut std::collections::VecDeque<Vec<u8>>) -> Option<Vec<u8>> {
-    let mut message = outbox.pop_front()?;
-    while let Some(next) = outbox.front() {
-        if message.len() + next.len() > MESSAGE_BYTES {
-            break;
-        }
-        message.extend_from_slice(next);
-        outbox.pop_front();
-    }
-    Some(message)
 }
 
 /// Bytes written but not yet on the wire: the browser's buffer and the outbox.

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as tcpConnect } from 'node:net';
 import { once } from 'node:events';
-import { startMosquitto, startServer, launchBrowser, ROOT } from '../browser/harness.mjs';
+import { startMosquitto, startServer, launchBrowser, ROOT, mqttString, mqttPacket } from '../browser/harness.mjs';
 
 let broker, server, browser;
 const SHOTS = join(ROOT, 'target', 'screenshots');
@@ -354,18 +354,11 @@ test('connections export to a JSON file and import from one; a bad file is refus
 
 /** MQTT 3.1.1 over TCP, by hand: a burst of QoS 0 messages from outside the page. */
 async function publishBurst(port, topic, payloads) {
-  const str = (text) => { const b = Buffer.from(text); return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]); };
-  const packet = (first, body) => {
-    const len = [];
-    let n = body.length;
-    do { let b = n % 128; n = Math.floor(n / 128); if (n) b |= 0x80; len.push(b); } while (n);
-    return Buffer.concat([Buffer.from([first, ...len]), body]);
-  };
   const socket = tcpConnect(port, '127.0.0.1');
   await once(socket, 'connect');
   // Packets may follow CONNECT before its CONNACK [MQTT-3.1.4-5 in 3.1.1's wording].
-  const connect = packet(0x10, Buffer.concat([str('MQTT'), Buffer.from([4, 2, 0, 60]), str(`burst-${Date.now()}`)]));
-  const publishes = payloads.map((p) => packet(0x30, Buffer.concat([str(topic), Buffer.from(p)])));
+  const connect = mqttPacket(0x10, Buffer.concat([mqttString('MQTT'), Buffer.from([4, 2, 0, 60]), mqttString(`burst-${Date.now()}`)]));
+  const publishes = payloads.map((p) => mqttPacket(0x30, Buffer.concat([mqttString(topic), Buffer.from(p)])));
   socket.end(Buffer.concat([connect, ...publishes, Buffer.from([0xe0, 0])]));
   socket.resume(); // the CONNACK is read and dropped, so that the close can complete
   await once(socket, 'close');

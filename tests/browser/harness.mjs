@@ -31,6 +31,20 @@ export async function freePort() {
   throw new Error('no free port in 20000-31999');
 }
 
+/** An MQTT string: two length bytes, then UTF-8. */
+export function mqttString(text) {
+  const b = Buffer.from(text);
+  return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
+}
+
+/** An MQTT packet: the first byte, the remaining length as a variable byte integer, the body. */
+export function mqttPacket(first, body) {
+  const len = [];
+  let n = body.length;
+  do { let b = n % 128; n = Math.floor(n / 128); if (n) b |= 0x80; len.push(b); } while (n);
+  return Buffer.concat([Buffer.from([first, ...len]), body]);
+}
+
 /**
  * Starts mosquitto with a WebSocket listener; resolves when it logs that it is running.
  * `extra` is more configuration lines. `more.listener` is lines for the WebSocket listener

@@ -234,7 +234,7 @@ fn MessageDetails(
                 <span class="topic">{m.topic.clone()}</span>
                 <span class="badge">{format!("QoS {}", m.qos as u8)}</span>
                 {m.retain.then(|| view! { <span class="badge retained">"Retained"</span> })}
-                <time class="time">{format!("{} {}", if m.direction == Direction::Received { "received" } else { "published" }, local_time(m.time_ms))}</time>
+                <time class="time">{format!("{} {}", side(&m), local_time(m.time_ms))}</time>
                 <span class="actions">
                     <button on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
                     <button on:click=move |_| { conn.log.update(|l| { l.remove(seq); }); selected.set(None); }>"Delete"</button>
