@@ -70,6 +70,16 @@ build_app() {
   node "$ROOT/scripts/app-csp.mjs"
 }
 
+# examples/leptos as a static site in examples/leptos/dist (same pinned tools as the app).
+build_example_leptos() {
+  ensure_rust_target
+  ensure_wasm_bindgen_cli
+  ensure_node_tools
+  ensure_trunk
+  (cd "$ROOT/examples/leptos" && PATH="$ROOT/node_modules/.bin:$PATH" \
+    XDG_CACHE_HOME="$ROOT/target/trunk-cache" trunk --skip-version-check --quiet build --release)
+}
+
 # A mosquitto configuration for the app: anonymous, a TCP listener (2.0.11 will not start with
 # only a WebSocket one) and the WebSocket listener, both on loopback.
 write_mosquitto_conf() {

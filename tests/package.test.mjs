@@ -76,3 +76,14 @@ test('examples/dashboard: live values with sparklines, online from retained stat
     assert.deepEqual(errors, []);
   });
 });
+
+test('examples/leptos: the crate from a Leptos component (the Rust path) receives what it publishes', async () => {
+  await withExample('leptos/dist/index.html', async (page, errors) => {
+    await page.locator('#status').getByText('connected').waitFor({ timeout: 10000 });
+    await page.getByRole('textbox', { name: 'Payload' }).fill('Hello from Rust');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('list', { name: 'Messages' }).getByText('examples/leptos/hello: Hello from Rust').waitFor({ timeout: 10000 });
+    assert.equal(await page.getByRole('list', { name: 'Messages' }).getByRole('listitem').count(), 1, 'delivered once');
+    assert.deepEqual(errors, []);
+  });
+});

@@ -19,6 +19,29 @@ use crate::topic::TopicFilter;
 type Sink = Box<dyn FnMut(Event)>;
 
 /// A session over a browser WebSocket. Dropping it closes the socket and stops its timers.
+///
+/// ```no_run
+/// use std::{cell::RefCell, rc::Rc};
+/// use wasmqtt::codec::{QoS, Subscription, SubscriptionOptions};
+/// use wasmqtt::session::{Event, Options, PublishRequest};
+/// use wasmqtt::topic::{TopicFilter, TopicName};
+/// use wasmqtt::wasm::Connection;
+///
+/// let received = Rc::new(RefCell::new(Vec::new()));
+/// let sink = Rc::clone(&received);
+/// let connection = Connection::open("ws://127.0.0.1:8083/mqtt", Options::default(), false, move |event| {
+///     if let Event::Message(m) = event {
+///         sink.borrow_mut().push((m.topic.as_str().to_owned(), m.payload));
+///     }
+/// })?;
+/// // Queued until CONNACK; made again after a reconnect that lost the session.
+/// let filter = TopicFilter::new("sensors/#")?;
+/// let options = SubscriptionOptions { qos: QoS::AtLeastOnce, ..Default::default() };
+/// connection.subscribe(vec![Subscription { filter, options }])?;
+/// let topic = TopicName::new("sensors/1")?;
+/// connection.publish(PublishRequest { topic, payload: b"21.5".to_vec(), ..Default::default() })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Connection {
     inner: Rc<Inner>,
 }
@@ -65,6 +88,16 @@ impl Connection {
 
     /// Runs `f` on the session with the current time, then sends what it produced and
     /// delivers its events. The session must not be borrowed again inside `f`.
+    ///
+    /// ```no_run
+    /// # use wasmqtt::session::Options;
+    /// # use wasmqtt::wasm::Connection;
+    /// # let connection = Connection::open("ws://127.0.0.1:8083/mqtt", Options::default(), false, |_| {})?;
+    /// // Anything the session offers, here a re-authentication (MQTT 5 enhanced auth).
+    /// connection.command(|session, now| session.reauthenticate(now))?;
+    /// let client_id = connection.with_session(|session| session.client_id().to_owned());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn command<R>(&self, f: impl FnOnce(&mut Session, Instant) -> R) -> R {
         let result = f(&mut self.inner.session.borrow_mut(), host::now());
         pump(&self.inner);
