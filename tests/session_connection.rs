@@ -398,13 +398,28 @@ fn unexpected_packets_are_protocol_errors() {
 }
 
 #[test]
-fn options_for_another_version_are_refused_not_dropped() {
+fn options_for_another_version_or_a_will_not_utf8_are_refused_not_dropped() {
     let mut options = Options { protocol_version: ProtocolVersion::V3_1_1, ..Options::default() };
     options.properties.session_expiry_interval = Some(10);
     assert!(matches!(
         wasmqtt::session::Session::new(options, 1),
         Err(UsageError::NotInVersion { .. })
     ));
+    // A will marked UTF-8 (payload format indicator 1) must be UTF-8, as a publish must.
+    let mut will = Will {
+        topic: topic("dev/status"),
+        payload: BinaryData::new(vec![b'o', 0xFF]).unwrap(),
+        qos: QoS::AtMostOnce,
+        retain: false,
+        properties: Default::default(),
+    };
+    will.properties.payload_format_indicator = Some(true);
+    let options = Options { will: Some(will.clone()), ..Options::default() };
+    let err = wasmqtt::session::Session::new(options, 1).unwrap_err();
+    assert_eq!(err, UsageError::WillPayloadNotUtf8);
+    will.payload = BinaryData::new(*b"offline").unwrap();
+    assert!(wasmqtt::session::Session::new(Options { will: Some(will), ..Options::default() }, 1)
+        .is_ok());
     let mut pair = Pair::with_version(ProtocolVersion::V3_1_1).connected();
     let mut req = PublishRequest { topic: topic("t"), ..Default::default() };
     req.properties.content_type = Some(MqttString::new("text/plain").unwrap());

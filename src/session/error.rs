@@ -70,6 +70,11 @@ pub enum UsageError {
     /// A payload marked UTF-8 (payload format indicator 1) that is not.
     #[error("the payload is marked as UTF-8 (payload format indicator 1) but is not valid UTF-8")]
     PayloadNotUtf8,
+    /// A will payload marked UTF-8 (payload format indicator 1) that is not.
+    #[error(
+        "the will payload is marked as UTF-8 (payload format indicator 1) but is not valid UTF-8"
+    )]
+    WillPayloadNotUtf8,
     /// A packet larger than the server's Maximum Packet Size.
     #[error(
         "the packet would be {size} bytes, above the server's maximum packet size of {maximum}"

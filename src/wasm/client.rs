@@ -6,8 +6,8 @@ use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::convert::{
-    bool_field, bytes, check_keys, describe, field, int_field, options_object, publish_properties,
-    qos_field, topic_name, user_properties,
+    bool_field, bytes, check_keys, describe, entries, field, int_field, items, options_object,
+    publish_properties, qos_field, topic_name, user_properties,
 };
 use super::driver::{emit, pump, Completion, Handler, Listener, Pending, Shared, Waiting};
 use super::error::{self, usage};
@@ -49,7 +49,7 @@ fn start(url: String, options: JsValue) -> Result<MqttClient, JsValue> {
         session.set_authenticator(Box::new(scram)).map_err(|e| error::from_usage(&e))?;
     }
     let urls = options::urls(&url, &options)?;
-    let transform = match field(&options, "transformWsUrl") {
+    let transform = match field(&options, "transformWsUrl")? {
         Some(f) => Some(f.dyn_into::<Function>().map_err(|f| {
             usage(&format!("transformWsUrl must be a function, got {}", describe(&f)))
         })?),
@@ -62,7 +62,7 @@ fn start(url: String, options: JsValue) -> Result<MqttClient, JsValue> {
 /// `store: true` or `{ name }`: the IndexedDB key for this client's session. The session is
 /// found again by its client id, so one must be given.
 fn store_key(options: &JsValue) -> Result<Option<String>, JsValue> {
-    let Some(store) = field(options, "store") else { return Ok(None) };
+    let Some(store) = field(options, "store")? else { return Ok(None) };
     let name = match store.as_bool() {
         Some(false) => return Ok(None),
         Some(true) => "default".to_owned(),
@@ -141,17 +141,14 @@ fn subscriptions(
     if let Some(t) = topics.as_string() {
         subs.push(parse_one(&t, options)?);
     } else if Array::is_array(topics) {
-        for t in Array::from(topics).iter() {
+        for t in items(topics, "topics")? {
             let t = t
                 .as_string()
                 .ok_or_else(|| usage(&format!("topics must be strings, got {}", describe(&t))))?;
             subs.push(parse_one(&t, options)?);
         }
     } else if let Some(map) = topics.dyn_ref::<Object>() {
-        for entry in Object::entries(map).iter() {
-            let pair = Array::from(&entry);
-            let t = pair.get(0).as_string().unwrap_or_default();
-            let o = pair.get(1);
+        for (t, o) in entries(map, "topics")? {
             let o = if o.as_f64().is_some() { Obj1::qos(o) } else { o };
             subs.push(parse_one(&t, &o)?);
         }
@@ -161,7 +158,7 @@ fn subscriptions(
             describe(topics)
         )));
     }
-    let props = field(options, "properties").unwrap_or(JsValue::UNDEFINED);
+    let props = field(options, "properties")?.unwrap_or(JsValue::UNDEFINED);
     options_object(&props, "subscribe properties")?;
     check_keys(&props, &["subscriptionIdentifier", "userProperties"], "subscribe properties")?;
     let properties = SubscribeProperties {
@@ -185,7 +182,7 @@ fn publish_request(
         &["qos", "retain", "dup", "properties", "timeout", "cbStorePut"],
         "publish options",
     )?;
-    let props = field(options, "properties").unwrap_or(JsValue::UNDEFINED);
+    let props = field(options, "properties")?.unwrap_or(JsValue::UNDEFINED);
     Ok(PublishRequest {
         topic: topic_name(topic, "topic")?,
         payload: bytes(message, "message")?,
@@ -277,7 +274,7 @@ impl MqttClient {
         options: JsValue,
     ) -> Result<(u64, Vec<(String, SubscriptionOptions)>), JsValue> {
         let (subs, mut properties) = subscriptions(&topics, &options)?;
-        let handler: Option<Function> = match field(&options, "handler") {
+        let handler: Option<Function> = match field(&options, "handler")? {
             Some(h) => Some(h.dyn_into().map_err(|h| {
                 usage(&format!("handler must be a function, got {}", describe(&h)))
             })?),
@@ -322,11 +319,8 @@ impl MqttClient {
     }
 
     fn do_unsubscribe(&self, topics: JsValue, options: JsValue) -> Result<u64, JsValue> {
-        let list: Vec<JsValue> = if Array::is_array(&topics) {
-            Array::from(&topics).iter().collect()
-        } else {
-            vec![topics]
-        };
+        let list: Vec<JsValue> =
+            if Array::is_array(&topics) { items(&topics, "topics")? } else { vec![topics] };
         let filters = list
             .iter()
             .map(|t| {
@@ -338,7 +332,7 @@ impl MqttClient {
             .collect::<Result<Vec<_>, _>>()?;
         options_object(&options, "unsubscribe options")?;
         check_keys(&options, &["properties"], "unsubscribe")?;
-        let props = field(&options, "properties").unwrap_or(JsValue::UNDEFINED);
+        let props = field(&options, "properties")?.unwrap_or(JsValue::UNDEFINED);
         check_keys(&props, &["userProperties"], "unsubscribe properties")?;
         let properties = UnsubscribeProperties { user_properties: user_properties(&props)? };
         self.shared.handlers.borrow_mut().retain(|h| !filters.contains(&h.filter));

@@ -36,16 +36,56 @@ pub(crate) fn js_key(key: &'static str) -> JsValue {
     })
 }
 
-/// A field of a JS object; `None` when absent, `undefined` or `null`.
-pub(crate) fn field(obj: &JsValue, key: &'static str) -> Option<JsValue> {
+/// A field of a JS object; `None` when absent, `undefined` or `null`. A getter or Proxy trap
+/// that throws is a usage error naming the field: taking it for absent would apply a default
+/// the caller never asked for.
+pub(crate) fn field(obj: &JsValue, key: &'static str) -> Result<Option<JsValue>, JsValue> {
     if !obj.is_object() {
-        return None;
+        return Ok(None);
     }
-    Reflect::get(obj, &js_key(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+    let v = Reflect::get(obj, &js_key(key)).map_err(|e| thrown(key, &e))?;
+    Ok(Some(v).filter(|v| !v.is_undefined() && !v.is_null()))
+}
+
+/// A usage error for JS code of the caller's that threw while `what` was read.
+fn thrown(what: &str, e: &JsValue) -> JsValue {
+    let detail = match e.dyn_ref::<js_sys::Error>() {
+        Some(error) => String::from(error.message()),
+        None => describe(e),
+    };
+    usage(&format!("reading {what} threw: {detail}"))
+}
+
+/// The own string keys of an object, in order. The `catch` variants of the JS calls keep a
+/// throwing Proxy trap from unwinding through the wasm (which would skip Rust's cleanup).
+pub(crate) fn own_keys(obj: &Object, what: &str) -> Result<Vec<String>, JsValue> {
+    let keys = Reflect::own_keys(obj).map_err(|e| thrown(&format!("the keys of {what}"), &e))?;
+    Ok(keys.iter().filter_map(|k| k.as_string()).collect())
+}
+
+/// The own string-keyed entries of an object, in order.
+pub(crate) fn entries(obj: &Object, what: &str) -> Result<Vec<(String, JsValue)>, JsValue> {
+    own_keys(obj, what)?
+        .into_iter()
+        .map(|key| {
+            let v = Reflect::get(obj, &JsValue::from_str(&key))
+                .map_err(|e| thrown(&format!("{what}.{key}"), &e))?;
+            Ok((key, v))
+        })
+        .collect()
+}
+
+/// The items of a JS array (or a Proxy of one), read without trusting its traps.
+pub(crate) fn items(array: &JsValue, what: &str) -> Result<Vec<JsValue>, JsValue> {
+    let len = Reflect::get(array, &js_key("length")).map_err(|e| thrown(what, &e))?;
+    let len = len.as_f64().unwrap_or(0.0).clamp(0.0, f64::from(u32::MAX)) as u32;
+    (0..len)
+        .map(|i| Reflect::get_u32(array, i).map_err(|e| thrown(&format!("{what}[{i}]"), &e)))
+        .collect()
 }
 
 pub(crate) fn bool_field(obj: &JsValue, key: &'static str) -> Result<Option<bool>, JsValue> {
-    field(obj, key)
+    field(obj, key)?
         .map(|v| {
             v.as_bool()
                 .ok_or_else(|| usage(&format!("{key} must be a boolean, got {}", describe(&v))))
@@ -60,7 +100,7 @@ pub(crate) fn int_field(
     min: f64,
     max: f64,
 ) -> Result<Option<f64>, JsValue> {
-    let Some(v) = field(obj, key) else { return Ok(None) };
+    let Some(v) = field(obj, key)? else { return Ok(None) };
     match v.as_f64() {
         Some(n) if n.fract() == 0.0 && (min..=max).contains(&n) => Ok(Some(n)),
         _ => Err(usage(&format!(
@@ -73,7 +113,7 @@ pub(crate) fn int_field(
 }
 
 pub(crate) fn string_field(obj: &JsValue, key: &'static str) -> Result<Option<String>, JsValue> {
-    field(obj, key)
+    field(obj, key)?
         .map(|v| {
             v.as_string()
                 .ok_or_else(|| usage(&format!("{key} must be a string, got {}", describe(&v))))
@@ -94,7 +134,7 @@ pub(crate) fn mqtt_string_field(
 /// typo (`retian`, `qoss`) would otherwise be ignored silently.
 pub(crate) fn check_keys(obj: &JsValue, known: &[&str], what: &str) -> Result<(), JsValue> {
     let Some(o) = obj.dyn_ref::<Object>() else { return Ok(()) };
-    for key in Object::keys(o).iter().filter_map(|k| k.as_string()) {
+    for key in own_keys(o, what)? {
         if !known.contains(&key.as_str()) {
             return Err(usage(&format!(
                 "unknown option {key:?} in {what}; known: {}",
@@ -196,7 +236,7 @@ pub(crate) fn qos_field(obj: &JsValue, key: &'static str) -> Result<Option<QoS>,
     Ok(match int_field(obj, key, 0.0, 2.0) {
         Ok(q) => q.and_then(|q| QoS::try_from(q as u8).ok()),
         Err(_) => {
-            let v = field(obj, key).unwrap_or_default();
+            let v = field(obj, key)?.unwrap_or_default();
             return Err(usage(&format!("{key} must be 0, 1 or 2, got {}", describe(&v))));
         }
     })
@@ -211,17 +251,14 @@ pub(crate) fn topic_name(v: &JsValue, what: &str) -> Result<TopicName, JsValue> 
 
 /// `userProperties`: `{key: value | value[]}`, kept in order, repeats from arrays.
 pub(crate) fn user_properties(obj: &JsValue) -> Result<Vec<UserProperty>, JsValue> {
-    let Some(v) = field(obj, "userProperties") else { return Ok(Vec::new()) };
+    let Some(v) = field(obj, "userProperties")? else { return Ok(Vec::new()) };
     let Some(o) = v.dyn_ref::<Object>() else {
         return Err(usage(&format!("userProperties must be an object, got {}", describe(&v))));
     };
     let mut out = Vec::new();
-    for entry in Object::entries(o).iter() {
-        let pair = Array::from(&entry);
-        let key = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1);
+    for (key, value) in entries(o, "userProperties")? {
         let values: Vec<JsValue> = if Array::is_array(&value) {
-            Array::from(&value).iter().collect()
+            items(&value, &format!("userProperties.{key}"))?
         } else {
             vec![value]
         };
@@ -242,7 +279,7 @@ pub(crate) fn user_properties(obj: &JsValue) -> Result<Vec<UserProperty>, JsValu
 }
 
 fn binary_field(obj: &JsValue, key: &'static str) -> Result<Option<BinaryData>, JsValue> {
-    field(obj, key)
+    field(obj, key)?
         .map(|v| {
             bytes(&v, key)
                 .and_then(|b| BinaryData::new(b).map_err(|e| usage(&format!("{key}: {e}"))))
@@ -263,7 +300,7 @@ pub(crate) fn publish_properties_among(
     options_object(props, "properties")?;
     check_keys(props, known, "properties")?;
     let mut p = PublishProperties {
-        payload_format_indicator: match field(props, "payloadFormatIndicator") {
+        payload_format_indicator: match field(props, "payloadFormatIndicator")? {
             Some(v) => Some(
                 v.as_bool()
                     .or_else(|| v.as_f64().map(|n| n != 0.0))
@@ -275,7 +312,7 @@ pub(crate) fn publish_properties_among(
             .map(|n| n as u32),
         topic_alias: int_field(props, "topicAlias", 1.0, 65_535.0)?
             .and_then(|n| NonZeroU16::new(n as u16)),
-        response_topic: field(props, "responseTopic")
+        response_topic: field(props, "responseTopic")?
             .map(|v| topic_name(&v, "responseTopic"))
             .transpose()?,
         correlation_data: binary_field(props, "correlationData")?,
@@ -283,7 +320,7 @@ pub(crate) fn publish_properties_among(
         subscription_identifiers: Vec::new(),
         content_type: mqtt_string_field(props, "contentType")?,
     };
-    if let Some(v) = field(props, "subscriptionIdentifier") {
+    if let Some(v) = field(props, "subscriptionIdentifier")? {
         let n = v.as_f64().unwrap_or(0.0) as u32;
         p.subscription_identifiers.push(SubscriptionId::new(n).map_err(|e| usage(&e.to_string()))?);
     }

@@ -8,9 +8,9 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::convert::{
-    bool_field, bytes, check_keys, describe, field, int_field, mqtt_string_field, options_object,
-    publish_properties_among, qos_field, string_field, topic_name, user_properties,
-    PUBLISH_PROPERTIES,
+    bool_field, bytes, check_keys, describe, field, int_field, items, mqtt_string_field,
+    options_object, own_keys, publish_properties_among, qos_field, string_field, topic_name,
+    user_properties, PUBLISH_PROPERTIES,
 };
 use super::error::usage;
 use crate::codec::{
@@ -87,7 +87,7 @@ pub(crate) fn parse(js: &JsValue) -> Result<(Options, Option<(String, String)>),
     o.clean_start = bool_field(js, "clean")?.unwrap_or(true);
     o.keep_alive = int_field(js, "keepalive", 0.0, 65_535.0)?.map_or(60, |k| k as u16);
     o.username = mqtt_string_field(js, "username")?;
-    o.password = field(js, "password")
+    o.password = field(js, "password")?
         .map(|p| {
             bytes(&p, "password")
                 .and_then(|b| BinaryData::new(b).map_err(|e| usage(&format!("password: {e}"))))
@@ -107,9 +107,9 @@ pub(crate) fn parse(js: &JsValue) -> Result<(Options, Option<(String, String)>),
         max_bytes: int_field(js, "queueLimitBytes", 1.0, 1e12)?
             .map_or(QueueLimits::default().max_bytes, |n| n as usize),
     };
-    o.will = field(js, "will").map(|w| parse_will(&w)).transpose()?;
+    o.will = field(js, "will")?.map(|w| parse_will(&w)).transpose()?;
     let mut scram = None;
-    if let Some(props) = field(js, "properties") {
+    if let Some(props) = field(js, "properties")? {
         let (properties, method) = parse_connect_properties(&props)?;
         o.properties = properties;
         if let Some(method) = method {
@@ -138,7 +138,7 @@ pub(crate) fn parse(js: &JsValue) -> Result<(Options, Option<(String, String)>),
 
 fn check_known(js: &JsValue) -> Result<(), JsValue> {
     let Some(obj) = js.dyn_ref::<Object>() else { return Ok(()) };
-    for key in Object::keys(obj).iter().filter_map(|k| k.as_string()) {
+    for key in own_keys(obj, "options")? {
         if !KNOWN.contains(&key.as_str()) && !IGNORED.contains(&key.as_str()) {
             return Err(usage(&format!(
                 "unknown option {key:?}; known options are {}",
@@ -172,10 +172,10 @@ fn parse_reconnect(js: &JsValue, o: &mut Options) -> Result<(), JsValue> {
 fn parse_will(w: &JsValue) -> Result<Will, JsValue> {
     options_object(w, "will")?;
     check_keys(w, &["topic", "payload", "qos", "retain", "properties"], "will")?;
-    let topic = field(w, "topic").ok_or_else(|| usage("will.topic is required"))?;
+    let topic = field(w, "topic")?.ok_or_else(|| usage("will.topic is required"))?;
     let payload =
-        field(w, "payload").map(|p| bytes(&p, "will.payload")).transpose()?.unwrap_or_default();
-    let props = field(w, "properties").unwrap_or(JsValue::UNDEFINED);
+        field(w, "payload")?.map(|p| bytes(&p, "will.payload")).transpose()?.unwrap_or_default();
+    let props = field(w, "properties")?.unwrap_or(JsValue::UNDEFINED);
     let mut known = PUBLISH_PROPERTIES.to_vec();
     known.push("willDelayInterval");
     let publish = publish_properties_among(&props, &known)?;
@@ -237,11 +237,11 @@ fn parse_connect_properties(p: &JsValue) -> Result<(ConnectProperties, Option<St
 /// rotation on reconnect like MQTT.js.
 pub(crate) fn urls(url: &str, js: &JsValue) -> Result<Vec<String>, JsValue> {
     let mut urls = vec![url.to_owned()];
-    let Some(servers) = field(js, "servers") else { return Ok(urls) };
+    let Some(servers) = field(js, "servers")? else { return Ok(urls) };
     if !js_sys::Array::is_array(&servers) {
         return Err(usage(&format!("servers must be an array, got {}", describe(&servers))));
     }
-    for (i, server) in js_sys::Array::from(&servers).iter().enumerate() {
+    for (i, server) in items(&servers, "servers")?.into_iter().enumerate() {
         let host = string_field(&server, "host")?
             .ok_or_else(|| usage(&format!("servers[{i}].host is required")))?;
         let protocol = string_field(&server, "protocol")?.unwrap_or_else(|| "ws".into());

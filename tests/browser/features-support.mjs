@@ -42,6 +42,17 @@ export async function installHelpers(p) {
         }));
         return list;
       },
+      /** Proves a client still works after abuse: a QoS 1 round trip on `topic`, then
+       *  `end`; gives `[connected, text received]`. */
+      async stillWorks(client, topic) {
+        const inbox = h.inbox(client);
+        await client.subscribeAsync(topic, { qos: 1 });
+        await client.publishAsync(topic, 'still here', { qos: 1 });
+        await h.until(() => inbox.length >= 1, `the round trip on ${topic}`);
+        const connected = client.connected;
+        await client.endAsync();
+        return [connected, inbox[0].text];
+      },
       /** Records the named events of a client, in order. */
       events(client, names) {
         const list = [];
