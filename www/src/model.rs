@@ -44,6 +44,10 @@ pub struct ConnectionSettings {
     pub username: String,
     /// Password; empty sends none.
     pub password: String,
+    /// Keep the password in the browser's storage (off by default: a shared machine's next
+    /// user could read it there).
+    #[serde(default)]
+    pub remember_password: bool,
     /// MQTT 3.1, 3.1.1 or 5.0 (saved as its protocol level: 3, 4 or 5).
     #[serde(with = "protocol_level")]
     pub version: ProtocolVersion,
@@ -91,6 +95,7 @@ impl ConnectionSettings {
             client_id: client_id.to_owned(),
             username: String::new(),
             password: String::new(),
+            remember_password: false,
             version: ProtocolVersion::V5,
             keep_alive: 60,
             clean_start: true,
@@ -402,6 +407,27 @@ impl SavedApp {
     /// The document as JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The document as the browser's storage keeps it: passwords only where the user ticked
+    /// "Remember password".
+    pub fn for_storage(mut self) -> Self {
+        for c in &mut self.connections {
+            if !c.settings.remember_password {
+                c.settings.password.clear();
+            }
+        }
+        self
+    }
+
+    /// The document as an export file: with passwords only when asked (`with_passwords`).
+    pub fn for_export(mut self, with_passwords: bool) -> Self {
+        if !with_passwords {
+            for c in &mut self.connections {
+                c.settings.password.clear();
+            }
+        }
+        self
     }
 
     /// Reads a document, or says what is wrong with it.

@@ -184,6 +184,36 @@ fn connections_survive_a_save_and_load_and_bad_files_are_refused_by_reason() {
 }
 
 #[test]
+fn passwords_are_stored_only_when_remembered_and_exported_only_when_asked() {
+    use wasmqtt_app::model::{SavedApp, SavedConnection};
+    let with_password = |name: &str, remember: bool| {
+        let mut settings = ConnectionSettings::for_url(name, "ws://h:1/mqtt", name).unwrap();
+        settings.password = format!("{name}-secret");
+        settings.remember_password = remember;
+        SavedConnection { settings, subscriptions: Vec::new() }
+    };
+    let app = SavedApp {
+        format: SavedApp::FORMAT,
+        connections: vec![with_password("kept", true), with_password("forgot", false)],
+    };
+    let stored = app.clone().for_storage().to_json();
+    assert!(stored.contains("kept-secret"), "ticked: stored");
+    assert!(!stored.contains("forgot-secret"), "not ticked: not stored: {stored}");
+    assert!(!app.clone().for_export(false).to_json().contains("-secret"), "export leaves them out");
+    let both = app.for_export(true).to_json();
+    assert!(both.contains("kept-secret") && both.contains("forgot-secret"), "unless asked");
+    // Documents saved before the choice existed read back with it off.
+    let old =
+        both.replace("\"rememberPassword\": true,", "").replace("\"rememberPassword\": false,", "");
+    assert!(!old.contains("rememberPassword"));
+    assert!(SavedApp::from_json(&old)
+        .unwrap()
+        .connections
+        .iter()
+        .all(|c| !c.settings.remember_password));
+}
+
+#[test]
 fn publish_properties_from_the_form_with_bad_values_named() {
     use wasmqtt_app::model::{property_rows, PublishPropertiesForm};
     let form = PublishPropertiesForm {

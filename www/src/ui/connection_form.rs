@@ -82,6 +82,11 @@ pub(super) fn ConnectionForm(conn: Conn) -> impl IntoView {
                 </div>
                 {text_field(conn, "Username", "text", |s| s.username.clone(), |s, v| s.username = v)}
                 {text_field(conn, "Password", "password", |s| s.password.clone(), |s, v| s.password = v)}
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || conn.settings.with(|s| s.remember_password)
+                        on:change=move |ev| conn.settings.update(|s| s.remember_password = event_target_checked(&ev)) />
+                    "Remember password"
+                </label>
                 <p class="note" hidden=move || !(plain_ws() && has_credentials())>
                     "ws:// is not encrypted: the username and password travel in clear text."
                 </p>

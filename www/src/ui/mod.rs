@@ -84,7 +84,7 @@ fn App() -> impl IntoView {
         let _ = conn.connect(selected);
     }
     // Saved on every change of a connection's settings or subscriptions, or of the list.
-    Effect::new(move |_| conns.with(|list| storage::save(&storage::snapshot(list))));
+    Effect::new(move |_| conns.with(|list| storage::save(storage::snapshot(list))));
     let current = move || conns.with(|list| list.iter().find(|c| c.id == selected.get()).copied());
     let new_connection = move |_| {
         let id = next_id.get_value();

@@ -39,10 +39,11 @@ pub(super) fn snapshot(conns: &[Conn]) -> SavedApp {
     }
 }
 
-/// Writes the document; a full or forbidden storage is not an error worth stopping for.
-pub(super) fn save(app: &SavedApp) {
+/// Writes the document, passwords only where the user asked; a full or forbidden storage is
+/// not an error worth stopping for.
+pub(super) fn save(app: SavedApp) {
     if let Some(s) = storage() {
-        let _ = s.set_item(KEY, &app.to_json());
+        let _ = s.set_item(KEY, &app.for_storage().to_json());
     }
 }
 

@@ -7,9 +7,10 @@ use super::state::Conn;
 use super::storage;
 use crate::model::SavedApp;
 
-/// Offers the connections as `wasmqtt-connections.json` for download.
-fn export(conns: &[Conn]) -> Result<(), String> {
-    let json = storage::snapshot(conns).to_json();
+/// Offers the connections as `wasmqtt-connections.json` for download, passwords left out
+/// unless `with_passwords`.
+fn export(conns: &[Conn], with_passwords: bool) -> Result<(), String> {
+    let json = storage::snapshot(conns).for_export(with_passwords).to_json();
     let parts = js_sys::Array::of1(&json.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
@@ -34,6 +35,7 @@ pub(super) fn Transfer(
     owner: StoredValue<Owner>,
 ) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
+    let with_passwords = RwSignal::new(false);
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
         else {
@@ -69,8 +71,14 @@ pub(super) fn Transfer(
     view! {
         <div class="transfer">
             <button on:click=move |_| {
-                if let Err(e) = conns.with_untracked(|list| export(list)) { message.set(Some(e)) }
+                let with = with_passwords.get_untracked();
+                if let Err(e) = conns.with_untracked(|list| export(list, with)) { message.set(Some(e)) }
             }>"Export"</button>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || with_passwords.get()
+                    on:change=move |ev| with_passwords.set(event_target_checked(&ev)) />
+                "with passwords"
+            </label>
             <label class="import">"Import"
                 <input type="file" accept="application/json,.json" aria-label="Import" on:change=on_file />
             </label>
