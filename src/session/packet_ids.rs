@@ -5,7 +5,9 @@ use crate::codec::PacketId;
 
 /// Hands out packet identifiers 1..=65535 in rotation, skipping those still in use.
 ///
-/// A bitset of all 65,536 ids (8 KiB) makes allocation and release O(1) in the common case.
+/// A bitset of the ids makes allocation and release O(1) in the common case. It grows to
+/// cover the highest id used (8 KiB once ids have gone round), so a session that has sent
+/// little, or a client kept after `end`, costs a few bytes instead.
 #[derive(Debug, Clone)]
 pub(crate) struct PacketIds {
     in_use: Vec<u64>,
@@ -15,7 +17,7 @@ pub(crate) struct PacketIds {
 
 impl Default for PacketIds {
     fn default() -> Self {
-        Self { in_use: vec![0; 1024], next: 1, count: 0 }
+        Self { in_use: Vec::new(), next: 1, count: 0 }
     }
 }
 
@@ -53,6 +55,9 @@ impl PacketIds {
     /// Marks `id` in use (for ids restored from a stored session).
     pub(crate) fn mark(&mut self, id: PacketId) {
         let (word, bit) = Self::slot(id.get());
+        if self.in_use.len() <= word {
+            self.in_use.resize(word + 1, 0);
+        }
         if let Some(w) = self.in_use.get_mut(word) {
             if *w & bit == 0 {
                 *w |= bit;
@@ -93,6 +98,8 @@ mod tests {
         ids.release(PacketId::new(777).unwrap());
         assert_eq!(ids.allocate().map(|id| id.get()), Some(777));
         assert_eq!(ids.len(), 65_535);
+        assert_eq!(ids.in_use.len(), 1024, "all of the bitset once ids went round");
+        assert_eq!(PacketIds::default().in_use.capacity(), 0, "nothing before the first id");
     }
 
     #[test]

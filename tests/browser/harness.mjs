@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, extname, resolve } from 'node:path';
-import { createServer as netServer } from 'node:net';
+import { createServer as netServer, connect as netConnect } from 'node:net';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
@@ -225,12 +225,29 @@ export async function startServer() {
 const BROWSER_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
 
-/** Launches headless Chromium with the flags this machine needs. */
-export async function launchBrowser() {
+/** mosquitto 2.0.11 services its WebSocket listener (libwebsockets) only when its main loop
+ *  wakes for other work, so each WebSocket handshake waits about 200 ms on an idle broker. A
+ *  TCP client sending PINGREQ every 2 ms keeps the loop awake (handshakes take ~15 ms); tests
+ *  that open hundreds of connections use it. Resolves to a function that stops it. */
+export async function keepBrokerAwake(tcpPort) {
+  const socket = netConnect(tcpPort, '127.0.0.1');
+  await new Promise((ok, fail) => socket.once('connect', ok).once('error', fail));
+  const clientId = mqttString(`awake-${process.pid}-${Date.now()}`);
+  socket.write(mqttPacket(0x10, Buffer.concat([mqttString('MQTT'), Buffer.from([4, 2, 0, 0]), clientId])));
+  socket.resume(); // CONNACK and PINGRESPs are read and dropped
+  const pinger = setInterval(() => socket.write(Buffer.from([0xc0, 0])), 2);
+  return () => {
+    clearInterval(pinger);
+    socket.destroy();
+  };
+}
+
+/** Launches headless Chromium with the flags this machine needs, and `extraFlags`. */
+export async function launchBrowser(extraFlags = []) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: BROWSER_FLAGS,
+    args: [...BROWSER_FLAGS, ...extraFlags],
   });
 }
 
