@@ -152,6 +152,8 @@ ensure_mosquitto() {
     apt_install mosquitto
     (systemctl stop mosquitto || service mosquitto stop || true) >/dev/null 2>&1
   fi
+  # openssl makes the self-signed certificate of the wss:// test broker.
+  apt_install openssl
 }
 
 # Debian's Chromium and ChromeDriver for the browser tests (never a downloaded browser).
