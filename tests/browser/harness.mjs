@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, extname, resolve } from 'node:path';
 import { createServer as netServer, connect as netConnect } from 'node:net';
 import { chromium } from 'playwright-core';
+import { parseFrames, encodeFrame } from './ws-frames.mjs';
 
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 
@@ -141,22 +142,9 @@ class PeerConnection {
   }
 
   onData(d) {
-    this.frames = Buffer.concat([this.frames, d]);
-    for (;;) {
-      const f = this.frames;
-      if (f.length < 2) return;
-      const opcode = f[0] & 0x0f;
-      let len = f[1] & 0x7f;
-      let at = 2;
-      if (len === 126) { if (f.length < 4) return; len = f.readUInt16BE(2); at = 4; }
-      else if (len === 127) { if (f.length < 10) return; len = Number(f.readBigUInt64BE(2)); at = 10; }
-      const masked = (f[1] & 0x80) !== 0;
-      const mask = masked ? f.subarray(at, at + 4) : null;
-      if (masked) at += 4;
-      if (f.length < at + len) return;
-      const payload = Buffer.from(f.subarray(at, at + len));
-      if (mask) for (let i = 0; i < payload.length; i++) payload[i] ^= mask[i % 4];
-      this.frames = f.subarray(at + len);
+    const { frames, rest } = parseFrames(Buffer.concat([this.frames, d]));
+    this.frames = rest;
+    for (const { opcode, payload } of frames) {
       if (opcode === 0x8) { this.frame(0x8, payload.subarray(0, 2)); this.socket.end(); return; }
       if (opcode === 0x9) { this.frame(0xa, payload); continue; }
       if (opcode === 0x2 || opcode === 0x0) { this.stream = Buffer.concat([this.stream, payload]); this.parse(); }
@@ -194,11 +182,7 @@ class PeerConnection {
   }
 
   frame(opcode, payload) {
-    const n = payload.length;
-    const head = n < 126 ? Buffer.from([0x80 | opcode, n])
-      : n < 65536 ? Buffer.from([0x80 | opcode, 126, n >> 8, n & 0xff])
-        : (() => { const h = Buffer.alloc(10); h[0] = 0x80 | opcode; h[1] = 127; h.writeBigUInt64BE(BigInt(n), 2); return h; })();
-    if (!this.socket.destroyed) this.socket.write(Buffer.concat([head, payload]));
+    if (!this.socket.destroyed) this.socket.write(encodeFrame(opcode, payload));
   }
 
   /** Sends each argument as one binary frame. */
