@@ -142,6 +142,29 @@ test('connections and their subscriptions survive a reload; duplicate and delete
   await page.close();
 });
 
+test('the connection list is searched by name, URL or client id', async () => {
+  const page = await openApp();
+  const list = page.getByRole('navigation', { name: 'Connections' });
+  await page.getByRole('button', { name: 'New Connection' }).click();
+  await page.getByRole('form', { name: 'Connection settings' }).getByLabel('Name', { exact: true }).fill('Garage door');
+  const items = list.locator('.connection-item .name');
+  await list.getByText('Garage door').waitFor();
+  const search = list.getByRole('searchbox', { name: 'Search connections' });
+  await search.fill('GARAGE');
+  await list.getByText('Local mosquitto').waitFor({ state: 'detached' });
+  assert.deepEqual(await items.allTextContents(), ['Garage door']);
+  await search.fill('no such thing');
+  await list.getByText('No connection matches.').waitFor();
+  assert.equal(await items.count(), 0);
+  await search.fill('127.0.0.1');
+  await list.getByText('Local mosquitto').waitFor();
+  assert.equal(await items.count(), 2, 'both use the local broker');
+  await search.fill('');
+  assert.deepEqual(await items.allTextContents(), ['Local mosquitto', 'Garage door']);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('subscription options (5.0): No Local keeps our own messages away, Subscription Identifier reaches the broker', async () => {
   const page = await openApp();
   await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });

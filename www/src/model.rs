@@ -106,6 +106,16 @@ impl ConnectionSettings {
         })
     }
 
+    /// Whether the connection list's search `query` finds this connection: in its name, URL
+    /// or client id, ignoring case (MQTTX searches names only; a host is what people recall).
+    pub fn matches(&self, query: &str) -> bool {
+        let query = query.trim().to_lowercase();
+        query.is_empty()
+            || [self.name.as_str(), &self.url(), self.client_id.as_str()]
+                .iter()
+                .any(|field| field.to_lowercase().contains(&query))
+    }
+
     /// The WebSocket URL.
     pub fn url(&self) -> String {
         let scheme = if self.scheme == Scheme::Ws { "ws" } else { "wss" };

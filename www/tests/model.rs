@@ -261,3 +261,16 @@ fn publish_properties_from_the_form_with_bad_values_named() {
     }
     assert_eq!(PublishPropertiesForm::default().to_properties().unwrap(), Default::default());
 }
+
+#[test]
+fn the_connection_search_finds_names_hosts_and_client_ids_ignoring_case() {
+    let settings =
+        ConnectionSettings::for_url("Kitchen Sensors", "ws://broker.lan:8083/mqtt", "dev-7")
+            .unwrap();
+    for query in ["", "  ", "kitchen", "SENSORS", "broker.lan", ":8083", "dev-7"] {
+        assert!(settings.matches(query), "{query:?} should match");
+    }
+    for query in ["garage", "wss://", "dev-8"] {
+        assert!(!settings.matches(query), "{query:?} should not match");
+    }
+}

@@ -79,6 +79,15 @@ fn App() -> impl IntoView {
     let conns = RwSignal::new(list);
     let selected = RwSignal::new(first_id);
     let editing = RwSignal::new(false);
+    let search = RwSignal::new(String::new());
+    let shown = move || {
+        let query = search.get();
+        conns
+            .get()
+            .into_iter()
+            .filter(|c| c.settings.with(|s| s.matches(&query)))
+            .collect::<Vec<_>>()
+    };
     // The app opens with a ready connection: the first in the list.
     if let Some(conn) = conns.get_untracked().first().copied() {
         let _ = conn.connect(selected);
@@ -100,8 +109,11 @@ fn App() -> impl IntoView {
             <nav class="sidebar" aria-label="Connections">
                 <div class="brand">"wasmqtt"</div>
                 <button class="primary" on:click=new_connection>"New Connection"</button>
+                <input class="search" type="search" placeholder="Search" aria-label="Search connections"
+                    prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
+                <p class="note" hidden=move || !shown().is_empty()>"No connection matches."</p>
                 <ul class="connection-list">
-                    <For each=move || conns.get() key=|c| c.id let:conn>
+                    <For each=shown key=|c| c.id let:conn>
                         <li>
                             <button
                                 class="connection-item"
