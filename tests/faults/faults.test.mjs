@@ -1,9 +1,9 @@
 // Faults injected between the browser client and mosquitto (issue 7). One client ("faulty")
 // goes through the fault-injecting proxy with a persistent session; another ("steady") is
 // connected to the broker directly. Each publishes a numbered stream at QoS 1 and at QoS 2
-// to the other while the proxy cuts the faulty client's connection (100 times in the CI
-// form), at random moments, with frames split to single bytes, coalesced, delayed or stalled
-// in between. Then every number must have arrived: QoS 1 at least once (duplicates counted),
+// to the other (at most 500 of a stream on their way at once) while the proxy cuts the
+// faulty client's connection (100 times in the CI form), at random moments, with frames split
+// to single bytes, coalesced, delayed or stalled in between. Then every number must have arrived: QoS 1 at least once (duplicates counted),
 // QoS 2 exactly once, first arrivals in publish order, and the faulty client connected.
 //
 // Soak: FAULT_SOAK_SECONDS=3600 node --test tests/faults/   (cuts until the time is up)
@@ -15,6 +15,7 @@ import { startFaultProxy } from './proxy.mjs';
 
 const CUTS = Number(process.env.FAULT_CUTS ?? 100);
 const SOAK_SECONDS = Number(process.env.FAULT_SOAK_SECONDS ?? 0);
+const WINDOW = 500;
 
 let broker, server, browser, page, proxy, stopWaking;
 
@@ -38,9 +39,10 @@ after(async () => {
   broker?.stop();
 });
 
-/** Starts both clients and their numbered streams (one message per stream every 4 ms). */
+/** Starts both clients and their numbered streams (one message per stream every 4 ms while
+ *  fewer than WINDOW are on their way). */
 async function startStreams() {
-  await page.evaluate(async ({ direct, viaProxy }) => {
+  await page.evaluate(async ({ direct, viaProxy, limit }) => {
     const steady = await wasmqtt.connectAsync(direct, { protocolVersion: 5, clientId: 'steady' });
     const faulty = wasmqtt.connect(viaProxy, {
       protocolVersion: 5, clientId: 'faulty', clean: false, properties: { sessionExpiryInterval: 3600 },
@@ -48,7 +50,13 @@ async function startStreams() {
     });
     await h.event(faulty, 'connect', 10000);
     const received = { 'up/1': [], 'up/2': [], 'down/1': [], 'down/2': [] };
-    const record = (topic, payload) => received[topic.slice(2)]?.push(Number(new TextDecoder().decode(payload)));
+    const unique = { 'up/1': new Set(), 'up/2': new Set(), 'down/1': new Set(), 'down/2': new Set() };
+    const record = (topic, payload) => {
+      const stream = topic.slice(2);
+      const n = Number(new TextDecoder().decode(payload));
+      received[stream]?.push(n);
+      unique[stream]?.add(n);
+    };
     steady.on('message', record);
     faulty.on('message', record);
     await steady.subscribeAsync('f/up/#', { qos: 2 });
@@ -59,12 +67,15 @@ async function startStreams() {
       for (const [client, dir] of [[faulty, 'up'], [steady, 'down']]) {
         for (const qos of [1, 2]) {
           const stream = `${dir}/${qos}`;
+          // Closed loop: at most WINDOW of a stream's messages on their way at once, so the
+          // load follows what the faulty link carries instead of queueing without end.
+          if (sent[stream] - unique[stream].size >= limit) continue;
           client.publish(`f/${stream}`, String(sent[stream]++), { qos }, (e) => e && errors.push(`${stream}: ${e.message}`));
         }
       }
     }, 4);
     window.faults = { steady, faulty, received, sent, errors, stop: () => clearInterval(timer) };
-  }, { direct: broker.url, viaProxy: proxy.url });
+  }, { direct: broker.url, viaProxy: proxy.url, limit: WINDOW });
 }
 
 /** Cuts the faulty client's connection `CUTS` times (or until the soak time is up), each at a
