@@ -46,8 +46,7 @@ pub(crate) fn validate_options(options: &Options) -> Result<(), UsageError> {
     // A server may refuse the CONNECT with Payload Format Invalid (MQTT 5.0 section 3.1.3.2.3,
     // a CONNACK that says little); the user learns it here, naming the will, instead.
     if options.will.as_ref().is_some_and(|w| {
-        w.properties.payload_format_indicator == Some(true)
-            && std::str::from_utf8(&w.payload).is_err()
+        !super::payload_matches_format(w.properties.payload_format_indicator, &w.payload)
     }) {
         return Err(UsageError::WillPayloadNotUtf8);
     }

@@ -165,8 +165,8 @@ impl Session {
             }
             self.incoming_qos2.mark(pid);
         }
-        let payload_format_valid = properties.payload_format_indicator != Some(true)
-            || std::str::from_utf8(&payload).is_ok();
+        let payload_format_valid =
+            super::payload_matches_format(properties.payload_format_indicator, &payload);
         self.events.push_back(Event::Message(Box::new(Message {
             topic,
             payload,

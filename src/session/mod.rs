@@ -429,3 +429,9 @@ impl Session {
         Ok(())
     }
 }
+
+/// Whether a payload is what its Payload Format Indicator says: with indicator 1 it must be
+/// UTF-8 (MQTT 5.0 section 3.3.2.3.2). One rule for what we send, our will and what we receive.
+pub(crate) fn payload_matches_format(indicator: Option<bool>, payload: &[u8]) -> bool {
+    indicator != Some(true) || std::str::from_utf8(payload).is_ok()
+}

@@ -382,9 +382,10 @@ impl Session {
                 why: "only the server may send it in PUBLISH [MQTT-3.3.4-6]".into(),
             });
         }
-        if request.properties.payload_format_indicator == Some(true)
-            && std::str::from_utf8(&request.payload).is_err()
-        {
+        if !super::payload_matches_format(
+            request.properties.payload_format_indicator,
+            &request.payload,
+        ) {
             return Err(UsageError::PayloadNotUtf8);
         }
         match self.server_limits() {

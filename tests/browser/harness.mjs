@@ -2,14 +2,13 @@
 // loopback port), a static server for the repository (so pages import pkg/ exactly as a user
 // would), and Debian's headless Chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, extname, resolve } from 'node:path';
 import { createServer as netServer, connect as netConnect } from 'node:net';
 import { chromium } from 'playwright-core';
-import { parseFrames, encodeFrame } from './ws-frames.mjs';
+import { parseFrames, encodeFrame, acceptKey } from './ws-frames.mjs';
 
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 
@@ -107,8 +106,7 @@ export async function startWsPeer(onConnection) {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    const accept = createHash('sha1')
-      .update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    const accept = acceptKey(req.headers['sec-websocket-key']);
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
     socket.write(['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade',
       `Sec-WebSocket-Accept: ${accept}`, ...(protocols.length ? [`Sec-WebSocket-Protocol: ${protocols[0]}`] : []),

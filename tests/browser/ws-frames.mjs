@@ -1,5 +1,5 @@
 // RFC 6455 framing by hand, for the scripted WebSocket peer and the fault-injecting proxy.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** Reads the whole frames at the start of `buf`: gives them ({ opcode, payload }, unmasked)
  *  and the bytes left over (an incomplete frame). */
@@ -37,4 +37,9 @@ export function encodeFrame(opcode, payload, masked = false) {
   const body = Buffer.from(payload);
   for (let i = 0; i < body.length; i++) body[i] ^= mask[i % 4];
   return Buffer.concat([head, mask, body]);
+}
+
+/** The Sec-WebSocket-Accept answer to a client's Sec-WebSocket-Key. */
+export function acceptKey(key) {
+  return createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
 }

@@ -91,7 +91,9 @@ async function injectFaults() {
     f.coalesceMs = Math.random() < 0.2 ? 3 : 0;
     f.delayMs = Math.random() < 0.3 ? Math.round(random(5, 30)) : 0;
     if (figures.cuts > 0 || proxy.open === 0) await proxy.opened(); // the first is open already
-    for (const k of ['split', 'coalesceMs', 'delayMs']) if (f[k]) figures[{ split: 'split', coalesceMs: 'coalesced', delayMs: 'delayed' }[k]]++;
+    figures.split += f.split ? 1 : 0;
+    figures.coalesced += f.coalesceMs ? 1 : 0;
+    figures.delayed += f.delayMs ? 1 : 0;
     // The moment of the cut is the fault itself (not a wait for something): 0 to 60 ms in.
     await new Promise((ok) => setTimeout(ok, random(0, 60)));
     if (Math.random() < 0.1) {

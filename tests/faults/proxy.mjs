@@ -8,11 +8,10 @@
 // (each connection takes the faults set when it opens; `stalled` acts at once)
 // and `cut()` drops every connection at once, wherever the exchanges are.
 import { createServer, connect } from 'node:net';
-import { createHash, randomBytes } from 'node:crypto';
-import { parseFrames, encodeFrame } from '../browser/ws-frames.mjs';
+import { randomBytes } from 'node:crypto';
+import { parseFrames, encodeFrame, acceptKey } from '../browser/ws-frames.mjs';
 import { freePort } from '../browser/harness.mjs';
 
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const CLOSE = 0x8;
 const PING = 0x9;
 const PONG = 0xa;
@@ -57,7 +56,7 @@ export async function startFaultProxy(brokerPort) {
       if (!response.startsWith('HTTP/1.1 101')) { forget(); return; }
       stats.connections++;
       for (const ok of waiting.splice(0)) ok();
-      const accept = createHash('sha1').update(key + GUID).digest('base64');
+      const accept = acceptKey(key);
       client.write(['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade',
         `Sec-WebSocket-Accept: ${accept}`, 'Sec-WebSocket-Protocol: mqtt', '', ''].join('\r\n'));
       pump(pair, client, broker, rest, true);
