@@ -12,10 +12,10 @@ import assert from 'node:assert/strict';
 import { startMosquitto, startServer, launchBrowser, openPage, keepBrokerAwake } from '../browser/harness.mjs';
 import { installHelpers } from '../browser/features-support.mjs';
 import { startFaultProxy } from './proxy.mjs';
+import { startStreams, finishStreams, assertNothingLost } from './streams.mjs';
 
 const CUTS = Number(process.env.FAULT_CUTS ?? 100);
 const SOAK_SECONDS = Number(process.env.FAULT_SOAK_SECONDS ?? 0);
-const WINDOW = 500;
 
 let broker, server, browser, page, proxy, stopWaking;
 
@@ -38,45 +38,6 @@ after(async () => {
   server?.stop();
   broker?.stop();
 });
-
-/** Starts both clients and their numbered streams (one message per stream every 4 ms while
- *  fewer than WINDOW are on their way). */
-async function startStreams() {
-  await page.evaluate(async ({ direct, viaProxy, limit }) => {
-    const steady = await wasmqtt.connectAsync(direct, { protocolVersion: 5, clientId: 'steady' });
-    const faulty = wasmqtt.connect(viaProxy, {
-      protocolVersion: 5, clientId: 'faulty', clean: false, properties: { sessionExpiryInterval: 3600 },
-      reconnectPeriod: 20, reconnectMaxPeriod: 200, keepalive: 5, connectTimeout: 3000, queueLimit: 100000,
-    });
-    await h.event(faulty, 'connect', 10000);
-    const received = { 'up/1': [], 'up/2': [], 'down/1': [], 'down/2': [] };
-    const unique = { 'up/1': new Set(), 'up/2': new Set(), 'down/1': new Set(), 'down/2': new Set() };
-    const record = (topic, payload) => {
-      const stream = topic.slice(2);
-      const n = Number(new TextDecoder().decode(payload));
-      received[stream]?.push(n);
-      unique[stream]?.add(n);
-    };
-    steady.on('message', record);
-    faulty.on('message', record);
-    await steady.subscribeAsync('f/up/#', { qos: 2 });
-    await faulty.subscribeAsync('f/down/#', { qos: 2 });
-    const sent = { 'up/1': 0, 'up/2': 0, 'down/1': 0, 'down/2': 0 };
-    const errors = [];
-    const timer = setInterval(() => {
-      for (const [client, dir] of [[faulty, 'up'], [steady, 'down']]) {
-        for (const qos of [1, 2]) {
-          const stream = `${dir}/${qos}`;
-          // Closed loop: at most WINDOW of a stream's messages on their way at once, so the
-          // load follows what the faulty link carries instead of queueing without end.
-          if (sent[stream] - unique[stream].size >= limit) continue;
-          client.publish(`f/${stream}`, String(sent[stream]++), { qos }, (e) => e && errors.push(`${stream}: ${e.message}`));
-        }
-      }
-    }, 4);
-    window.faults = { steady, faulty, received, sent, errors, stop: () => clearInterval(timer) };
-  }, { direct: broker.url, viaProxy: proxy.url, limit: WINDOW });
-}
 
 /** Cuts the faulty client's connection `CUTS` times (or until the soak time is up), each at a
  *  random moment of a connection just established, with random faults on it. */
@@ -109,50 +70,19 @@ async function injectFaults() {
   return figures;
 }
 
-/** Per stream: what was sent, what arrived, duplicates, missing, first arrivals out of order. */
-function tally(sent, received) {
-  const out = {};
-  for (const [stream, list] of Object.entries(received)) {
-    const seen = new Set();
-    let outOfOrder = 0;
-    let last = -1;
-    for (const n of list) {
-      if (seen.has(n)) continue;
-      seen.add(n);
-      if (n < last) outOfOrder++;
-      last = n;
-    }
-    let missing = 0;
-    for (let n = 0; n < sent[stream]; n++) if (!seen.has(n)) missing++;
-    out[stream] = { sent: sent[stream], arrived: list.length, duplicates: list.length - seen.size, missing, outOfOrder };
-  }
-  return out;
-}
-
 test(`QoS 1 and 2 both ways through ${SOAK_SECONDS ? `${SOAK_SECONDS} s of` : CUTS} connection cuts: nothing lost, QoS 2 never duplicated, order kept`, async () => {
-  await startStreams();
+  await startStreams(page, {
+    url: proxy.url,
+    options: {
+      protocolVersion: 5, clientId: 'faulty', clean: false, properties: { sessionExpiryInterval: 3600 },
+      reconnectPeriod: 20, reconnectMaxPeriod: 200, keepalive: 5, connectTimeout: 3000, queueLimit: 100000,
+    },
+  }, { url: broker.url, options: { protocolVersion: 5, clientId: 'steady' } });
   const t0 = Date.now();
   const injected = await injectFaults();
-  await page.evaluate(() => window.faults.stop());
-  // Counted in the page: a soak run's streams are too long to copy out.
-  const result = await page.evaluate(async (tallySource) => {
-    const { faulty, received, sent, errors } = window.faults;
-    const all = () => Object.keys(sent).every((s) => new Set(received[s]).size >= sent[s]);
-    await h.until(all, 'every message of every stream', 120000).catch(() => {});
-    await h.until(() => faulty.connected, 'the faulty client connected', 10000).catch(() => {});
-    const figures = new Function(`return (${tallySource})`)()(sent, received);
-    return { figures, errors: errors.slice(0, 20), connected: faulty.connected };
-  }, tally.toString());
-  const { figures } = result;
+  const result = await finishStreams(page);
   console.log(`faults: ${JSON.stringify(injected)} in ${((Date.now() - t0) / 1000).toFixed(1)} s; proxy ${JSON.stringify(proxy.stats)}`);
-  for (const [stream, f] of Object.entries(figures)) console.log(`  ${stream.padEnd(6)} ${JSON.stringify(f)}`);
-  for (const [stream, f] of Object.entries(figures)) {
-    assert.equal(f.missing, 0, `${stream}: lost messages`);
-    assert.equal(f.outOfOrder, 0, `${stream}: first arrivals out of order`);
-    if (stream.endsWith('/2')) assert.equal(f.duplicates, 0, `${stream}: QoS 2 duplicated`);
-  }
-  assert.deepEqual(result.errors, []);
-  assert.equal(result.connected, true, 'the faulty client ends connected');
+  assertNothingLost(assert, result);
   assert.ok(injected.cuts >= (SOAK_SECONDS ? 1 : CUTS));
   assert.deepEqual(page.errors, []);
 });

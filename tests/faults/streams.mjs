@@ -1,0 +1,164 @@
+// Numbered QoS 1 and QoS 2 streams both ways between two clients in one page, and the tally
+// that says what arrived: shared by the fault scenarios (proxy cuts, broker restarts).
+
+/** Per stream: how many at most may be on their way at once. Closed loop, so that the load
+ *  follows what the link carries instead of queueing without end. */
+export const WINDOW = 500;
+
+/**
+ * Starts clients "up" and "down" in the page (`up` publishes f/up/1 and f/up/2, which `down`
+ * receives, and the reverse) and their streams: one message per stream every 4 ms while fewer
+ * than WINDOW are on their way. `up` and `down` are `{ url, options }`; `up` connects in the
+ * background (it may be the one whose link is cut). With `audit`, records packet by packet
+ * what the broker acknowledged and resent (see `tally`). Leaves `window.faults` for
+ * `finishStreams`.
+ */
+export async function startStreams(page, up, down, audit = false) {
+  await page.evaluate(async ({ up, down, limit, audit }) => {
+    const downClient = await wasmqtt.connectAsync(down.url, down.options);
+    const upClient = wasmqtt.connect(up.url, up.options);
+    await h.event(upClient, 'connect', 10000);
+    const received = { 'up/1': [], 'up/2': [], 'down/1': [], 'down/2': [] };
+    const unique = { 'up/1': new Set(), 'up/2': new Set(), 'down/1': new Set(), 'down/2': new Set() };
+    const record = (topic, payload) => {
+      const stream = topic.slice(2);
+      const n = Number(new TextDecoder().decode(payload));
+      received[stream]?.push(n);
+      unique[stream]?.add(n);
+    };
+    downClient.on('message', record);
+    upClient.on('message', record);
+    await downClient.subscribeAsync('f/up/#', { qos: 2 });
+    await upClient.subscribeAsync('f/down/#', { qos: 2 });
+    const sent = { 'up/1': 0, 'up/2': 0, 'down/1': 0, 'down/2': 0 };
+    const errors = [];
+    const timer = setInterval(() => {
+      for (const [client, dir] of [[upClient, 'up'], [downClient, 'down']]) {
+        for (const qos of [1, 2]) {
+          const stream = `${dir}/${qos}`;
+          if (sent[stream] - unique[stream].size >= limit) continue;
+          client.publish(`f/${stream}`, String(sent[stream]++), { qos }, (e) => e && errors.push(`${stream}: ${e.message}`));
+        }
+      }
+    }, 4);
+    window.faults = { up: upClient, down: downClient, received, sent, errors, stop: () => clearInterval(timer) };
+    if (audit) window.faults.audit = auditPackets(upClient, downClient);
+
+    /** What each side did, packet by packet, so that a loss or a QoS 2 duplicate can be told
+     *  apart as the broker's (it acknowledged a message and then forgot it) or the client's. */
+    function auditPackets(upClient, downClient) {
+      const stream = (p) => p.topic.slice(2);
+      const number = (p) => Number(new TextDecoder().decode(p.payload));
+      const out = { acked: {}, sentTwice: {}, resentAfterComplete: {} };
+      for (const s of Object.keys(sent)) for (const k of Object.keys(out)) out[k][s] = new Set();
+      for (const client of [upClient, downClient]) {
+        const sentById = new Map(); // packet id -> [stream, n] of our last PUBLISH with it
+        const sentOnce = new Set();
+        const openIn = new Map(); // packet id -> [stream, n] of an incoming QoS 2 exchange
+        const doneIn = new Map(); // packet id -> [stream, n] of the last one we completed
+        client.on('packetsend', (p) => {
+          if (p.cmd === 'publish' && p.qos > 0) {
+            const key = `${stream(p)}:${number(p)}`;
+            // Sent again before the broker acknowledged it: the protocol's resend. After an
+            // acknowledgement it would be the client's fault, and is not recorded.
+            if (sentOnce.has(key) && !out.acked[stream(p)]?.has(number(p))) out.sentTwice[stream(p)]?.add(number(p));
+            sentOnce.add(key);
+            sentById.set(p.messageId, [stream(p), number(p)]);
+          } else if (p.cmd === 'pubcomp' && openIn.has(p.messageId)) {
+            doneIn.set(p.messageId, openIn.get(p.messageId));
+            openIn.delete(p.messageId);
+          }
+        });
+        client.on('packetreceive', (p) => {
+          if ((p.cmd === 'puback' || p.cmd === 'pubrec') && sentById.has(p.messageId)) {
+            const [s, n] = sentById.get(p.messageId);
+            out.acked[s]?.add(n);
+          } else if (p.cmd === 'publish' && p.qos === 2 && !openIn.has(p.messageId)) {
+            const done = doneIn.get(p.messageId);
+            if (p.dup && done && done[0] === stream(p) && done[1] === number(p)) {
+              out.resentAfterComplete[stream(p)]?.add(number(p));
+            }
+            openIn.set(p.messageId, [stream(p), number(p)]);
+          }
+        });
+      }
+      return out;
+    }
+  }, { up, down, limit: WINDOW, audit });
+}
+
+/**
+ * Per stream: what was sent, what arrived, duplicates, missing, first arrivals out of order.
+ * With the `audit` of `startStreams`, also what the broker is to blame for:
+ *   brokerLost        missing although the broker had acknowledged it (PUBACK or PUBREC)
+ *   brokerDuplicated  QoS 2 arrivals beyond the first of a message that the broker resent
+ *                     after the receiver had completed its exchange with PUBCOMP, or that the
+ *                     publisher had to send twice (no PUBREC yet) and the broker passed on twice
+ */
+export function tally(sent, received, audit) {
+  const out = {};
+  for (const [stream, list] of Object.entries(received)) {
+    const count = new Map();
+    let outOfOrder = 0;
+    let last = -1;
+    for (const n of list) {
+      count.set(n, (count.get(n) ?? 0) + 1);
+      if (count.get(n) > 1) continue;
+      if (n < last) outOfOrder++;
+      last = n;
+    }
+    let missing = 0;
+    let brokerLost = 0;
+    for (let n = 0; n < sent[stream]; n++) {
+      if (count.has(n)) continue;
+      missing++;
+      if (audit?.acked[stream].has(n)) brokerLost++;
+    }
+    let brokerDuplicated = 0;
+    for (const [n, times] of count) {
+      if (times > 1 && (audit?.resentAfterComplete[stream].has(n) || audit?.sentTwice[stream].has(n))) {
+        brokerDuplicated += times - 1;
+      }
+    }
+    out[stream] = { sent: sent[stream], arrived: list.length, duplicates: list.length - count.size, missing, outOfOrder };
+    if (audit) Object.assign(out[stream], { brokerLost, brokerDuplicated });
+  }
+  return out;
+}
+
+/**
+ * Stops publishing, waits for every message of every stream (while messages still arrive) and for both
+ * clients to be connected, and returns `{ figures, errors, connected }` counted in the page
+ * (a soak run's streams are too long to copy out).
+ */
+export async function finishStreams(page) {
+  await page.evaluate(() => window.faults.stop());
+  return page.evaluate(async (tallySource) => {
+    const { up, down, received, sent, errors, audit } = window.faults;
+    const all = () => Object.keys(sent).every((s) => new Set(received[s]).size >= sent[s]);
+    // Until everything has arrived, or nothing more has for 8 s (a soak run may take a while).
+    const count = () => Object.values(received).reduce((sum, list) => sum + list.length, 0);
+    for (let last = -1, n = count(); !all() && n !== last; last = n, n = count()) {
+      await h.until(all, 'every message of every stream', 8000).catch(() => {});
+    }
+    const connected = () => up.connected && down.connected;
+    await h.until(connected, 'both clients connected', 10000).catch(() => {});
+    const figures = new Function(`return (${tallySource})`)()(sent, received, audit);
+    return { figures, errors: errors.slice(0, 20), connected: connected() };
+  }, tally.toString());
+}
+
+/** Prints the figures and asserts: nothing missing, first arrivals in order, QoS 2 never
+ *  duplicated, no publish failed, both clients connected at the end. What an audit puts on
+ *  the broker (see `tally`) is printed and left out of the counts. */
+export function assertNothingLost(assert, result) {
+  for (const [stream, f] of Object.entries(result.figures)) console.log(`  ${stream.padEnd(6)} ${JSON.stringify(f)}`);
+  for (const error of result.errors) console.log(`  publish failed: ${error}`);
+  for (const [stream, f] of Object.entries(result.figures)) {
+    assert.equal(f.missing - (f.brokerLost ?? 0), 0, `${stream}: lost messages`);
+    assert.equal(f.outOfOrder, 0, `${stream}: first arrivals out of order`);
+    if (stream.endsWith('/2')) assert.equal(f.duplicates - (f.brokerDuplicated ?? 0), 0, `${stream}: QoS 2 duplicated`);
+  }
+  assert.deepEqual(result.errors, []);
+  assert.equal(result.connected, true, 'both clients end connected');
+}
