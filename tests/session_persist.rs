@@ -201,3 +201,55 @@ fn messages_published_before_the_restore_go_after_the_restored_ones() {
     assert_eq!(completed[0].0, early_id);
     assert!(completed[0].1.is_ok());
 }
+
+/// The QoS 2 receive state kept apart (written with each delivery) is newer than the full
+/// state: restored over it, it decides what counts as a repeat [MQTT-4.3.3-10, 4.3.3-11].
+#[test]
+fn the_qos2_receive_state_kept_apart_overrides_the_older_full_state() {
+    let (mut pair, saved, _) = mid_flight();
+    assert_eq!(pair.session.incoming_qos2_ids(), vec![40], "the full state has id 40 open");
+    // After the full state was written: 40 released (PUBCOMP out), 41 received.
+    pair.receive(Packet::PubRel(ack(40)));
+    pair.receive(Packet::Publish(Publish {
+        topic: topic("cmd/y"),
+        delivery: Delivery::ExactlyOnce { packet_id: pid(41), dup: false },
+        payload: b"new".to_vec(),
+        ..Default::default()
+    }));
+    let apart = pair.session.incoming_qos2_ids();
+    assert_eq!(apart, vec![41]);
+    let mut restored = Pair::new(options());
+    restored.session.restore_state(restored.now, &saved).unwrap();
+    restored.session.restore_incoming_qos2(&apart).unwrap();
+    restored.connect_with(true, Default::default());
+    restored.sent();
+    restored.events();
+    // The server's next message on id 40 is a new one, and is delivered.
+    restored.receive(Packet::Publish(Publish {
+        topic: topic("cmd/x"),
+        delivery: Delivery::ExactlyOnce { packet_id: pid(40), dup: false },
+        payload: b"again".to_vec(),
+        ..Default::default()
+    }));
+    assert!(restored.events().iter().any(|e| matches!(e, Event::Message(_))), "40 is new");
+    // 41 is a repeat of one already delivered: acknowledged, not delivered again.
+    restored.sent();
+    restored.receive(Packet::Publish(Publish {
+        topic: topic("cmd/y"),
+        delivery: Delivery::ExactlyOnce { packet_id: pid(41), dup: true },
+        payload: b"new".to_vec(),
+        ..Default::default()
+    }));
+    assert_eq!(restored.sent_one(), Packet::PubRec(ack(41)));
+    assert!(restored.events().iter().all(|e| !matches!(e, Event::Message(_))), "41 not twice");
+}
+
+#[test]
+fn the_qos2_receive_state_is_restored_only_before_connect() {
+    let (mut pair, _, _) = mid_flight();
+    assert_eq!(pair.session.restore_incoming_qos2(&[1]), Err(StateError::NotFresh));
+    let mut fresh = Session::new(options(), 1).unwrap();
+    assert!(matches!(fresh.restore_incoming_qos2(&[0]), Err(StateError::Invalid(_))));
+    fresh.restore_incoming_qos2(&[1, 65535]).unwrap();
+    assert_eq!(fresh.incoming_qos2_ids(), vec![1, 65535]);
+}

@@ -66,6 +66,13 @@ impl PacketIds {
         }
     }
 
+    /// The ids in use, ascending.
+    pub(crate) fn ids(&self) -> impl Iterator<Item = u16> + '_ {
+        self.in_use.iter().enumerate().flat_map(|(word, &bits)| {
+            (0..64u16).filter(move |b| bits & (1 << b) != 0).map(move |b| word as u16 * 64 + b)
+        })
+    }
+
     /// Frees `id`.
     pub(crate) fn release(&mut self, id: PacketId) {
         let (word, bit) = Self::slot(id.get());

@@ -17,6 +17,7 @@ use crate::codec::{
 };
 
 use super::outgoing::StoredMessage;
+use super::packet_ids::PacketIds;
 use super::time::Instant;
 use super::{Session, State, SubscriptionRecord};
 
@@ -84,9 +85,7 @@ impl Session {
             put_u32(&mut out, left);
             put_packet(&mut out, &Packet::Publish(m.publish.clone()));
         }
-        let qos2: Vec<u16> = (1..=u16::MAX)
-            .filter(|&id| PacketId::new(id).is_some_and(|p| self.incoming_qos2.contains(p)))
-            .collect();
+        let qos2 = self.incoming_qos2_ids();
         put_u32(&mut out, qos2.len() as u32);
         for id in qos2 {
             put_u16(&mut out, id);
@@ -179,6 +178,28 @@ impl Session {
                 self.subscriptions.insert(filter, record);
             }
         }
+        Ok(())
+    }
+
+    /// The packet identifiers of the QoS 2 messages received and not yet released by PUBREL,
+    /// ascending. This part of [`Session::save_state`] may also be kept apart, by a host that
+    /// can store it in the same step as it delivers the messages (the browser's synchronous
+    /// `localStorage`), so that a message is never both delivered and forgotten.
+    pub fn incoming_qos2_ids(&self) -> Vec<u16> {
+        self.incoming_qos2.ids().collect()
+    }
+
+    /// Replaces the QoS 2 receive state with `ids` (from [`Session::incoming_qos2_ids`] kept
+    /// apart, newer than what [`Session::restore_state`] read), before `connect`.
+    pub fn restore_incoming_qos2(&mut self, ids: &[u16]) -> Result<(), StateError> {
+        if self.state != State::Idle {
+            return Err(StateError::NotFresh);
+        }
+        let mut restored = PacketIds::default();
+        for &id in ids {
+            restored.mark(PacketId::new(id).ok_or_else(|| invalid("QoS 2 id 0"))?);
+        }
+        self.incoming_qos2 = restored;
         Ok(())
     }
 }

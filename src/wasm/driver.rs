@@ -81,23 +81,14 @@ pub(crate) struct Shared {
     socket: RefCell<Option<WsSocket>>,
     timer: RefCell<Option<Timer>>,
     /// Writes waiting for the browser's buffer to drain below the high-water mark.
-    outbox: RefCell<std::collections::VecDeque<Vec<u8>>>,
+    pub(crate) outbox: RefCell<std::collections::VecDeque<Vec<u8>>>,
     drain_timer: RefCell<Option<Timer>>,
     /// A drain of the outbox is queued for the end of the current task.
     drain_scheduled: std::cell::Cell<bool>,
     /// `offline` was emitted and no connection has succeeded since.
     offline: std::cell::Cell<bool>,
-    /// The IndexedDB key of this session, with the `store` option.
-    pub(crate) store_key: Option<String>,
-    /// A write to the store is under way / another is needed after it.
-    pub(crate) store_busy: std::cell::Cell<bool>,
-    pub(crate) store_dirty: std::cell::Cell<bool>,
-    /// The stored state has been read (and restored): writing before that would overwrite it.
-    pub(crate) store_ready: std::cell::Cell<bool>,
-    /// The state last written, so that an unchanged state is not written again.
-    pub(crate) store_written: RefCell<Vec<u8>>,
-    /// `whenStored()` promises waiting for the writes under way to complete.
-    pub(crate) store_waiters: RefCell<Vec<Function>>,
+    /// The IndexedDB store's bookkeeping (the `store` option), with what waits for a write.
+    pub(crate) store: super::store::Store,
     pub(crate) listeners: RefCell<Vec<Listener>>,
     pub(crate) handlers: RefCell<Vec<Handler>>,
     /// `request()`s waiting, by correlation data.
@@ -112,7 +103,7 @@ pub(crate) struct Shared {
     pub(crate) transform_url: Option<Function>,
     /// Counts transport attempts, so that a late `transformWsUrl` answer for an abandoned one
     /// is ignored.
-    attempt: std::cell::Cell<u32>,
+    pub(crate) attempt: std::cell::Cell<u32>,
     pub(crate) options: JsValue,
     subprotocol: &'static str,
 }
@@ -143,12 +134,7 @@ impl Shared {
             drain_timer: RefCell::new(None),
             drain_scheduled: std::cell::Cell::new(false),
             offline: std::cell::Cell::new(false),
-            store_key,
-            store_busy: std::cell::Cell::new(false),
-            store_dirty: std::cell::Cell::new(false),
-            store_ready: std::cell::Cell::new(false),
-            store_written: RefCell::new(Vec::new()),
-            store_waiters: RefCell::new(Vec::new()),
+            store: super::store::Store::new(store_key),
             listeners: RefCell::new(Vec::new()),
             handlers: RefCell::new(Vec::new()),
             requests: RefCell::new(Vec::new()),
@@ -177,7 +163,12 @@ pub(crate) fn pump(shared: &Rc<Shared>) {
             break;
         }
         for t in transmits {
-            perform(shared, t);
+            match t {
+                Transmit::Bytes(bytes) if shared.store.writes_ahead() => {
+                    super::store::hold(shared, bytes);
+                }
+                t => perform(shared, t),
+            }
         }
         for e in events {
             dispatch(shared, e);
@@ -196,6 +187,7 @@ fn perform(shared: &Rc<Shared>, transmit: Transmit) {
             schedule_drain(shared);
         }
         Transmit::Close => {
+            super::store::release_bytes_for_close(shared);
             // What was written before the close (a DISCONNECT) still goes out, past the mark.
             let held: Vec<Vec<u8>> = shared.outbox.borrow_mut().drain(..).collect();
             if let Some(ws) = shared.socket.borrow().as_ref().map(WsSocket::handle) {
@@ -222,7 +214,7 @@ const MESSAGE_BYTES: usize = 64 << 10;
 /// leaves in a few WebSocket messages instead of one per packet: a `send` costs far more than
 /// its bytes. A WebSocket message may carry several packets: the server must not assume
 /// packets are aligned on message boundaries [MQTT-6.0.0-2].
-fn schedule_drain(shared: &Rc<Shared>) {
+pub(crate) fn schedule_drain(shared: &Rc<Shared>) {
     if shared.drain_scheduled.replace(true) {
         return;
     }
@@ -272,7 +264,7 @@ fn drain(shared: &Rc<Shared>) -> bool {
 /// Appends to the last queued message while it has room: a burst of small packets then waits
 /// in a few 64 KiB buffers, not in an allocation per packet (100,000 QoS 0 publishes in one
 /// loop held 7.7 MiB of wasm memory that way).
-fn queue_bytes(outbox: &mut std::collections::VecDeque<Vec<u8>>, bytes: Vec<u8>) {
+pub(crate) fn queue_bytes(outbox: &mut std::collections::VecDeque<Vec<u8>>, bytes: Vec<u8>) {
     match outbox.back_mut() {
         Some(last) if last.len() + bytes.len() <= MESSAGE_BYTES => last.extend_from_slice(&bytes),
         _ => outbox.push_back(bytes),
@@ -367,7 +359,7 @@ fn transport_failed(shared: &Shared, reason: Option<String>) {
     shared.core.borrow_mut().session.handle_transport_closed(host::now(), None, reason);
 }
 
-fn error_text(e: &JsValue) -> String {
+pub(crate) fn error_text(e: &JsValue) -> String {
     e.as_string()
         .or_else(|| e.dyn_ref::<js_sys::Error>().and_then(|e| e.message().as_string()))
         .unwrap_or_else(|| "unknown error".into())

@@ -1,15 +1,145 @@
 //! The opt-in IndexedDB store (`store: true`): the session's state (see
 //! `session::persist`) is written after every change and read back before connecting, so
 //! unacknowledged QoS 1/2 messages and QoS 2 receive state survive a page reload.
+//!
+//!
+//! Two rules make a reload at any moment lose nothing and repeat no QoS 2 message:
+//! - The bytes the session sends wait until the state they follow from is committed to
+//!   IndexedDB. Otherwise a PUBREL could leave before the state saying so was stored; the
+//!   restored session would send the PUBLISH again, and a server that had already passed the
+//!   message on would take it for a new one.
+//! - The QoS 2 receive state (the packet identifiers received and not yet released) is also
+//!   kept in `localStorage`, written synchronously in the same task as the `message` events
+//!   of those messages. A reload cannot fall between the two, as it could between a delivery
+//!   and an IndexedDB commit: delivered-but-forgotten would mean a duplicate when the server
+//!   repeats the PUBLISH, and remembered-but-undelivered a loss. Where `localStorage` is not
+//!   available (a sandboxed frame) the IndexedDB copy serves, with that window open.
 
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
-use js_sys::{Promise, Uint8Array};
+use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::driver::{emit, pump, Shared};
+use super::driver::{emit, pump, queue_bytes, schedule_drain, Shared};
 use super::error;
 use super::host;
+
+/// Bytes for the connection of transport attempt `attempt`, waiting for the write that covers
+/// them: a later connection drops them.
+struct Held {
+    attempt: u32,
+    bytes: Vec<u8>,
+}
+
+/// The store's bookkeeping in the driver's shared state.
+pub(crate) struct Store {
+    /// The IndexedDB key of this session; `None` without the `store` option.
+    key: Option<String>,
+    /// A write is under way / another is needed after it.
+    busy: Cell<bool>,
+    dirty: Cell<bool>,
+    /// The stored state has been read (and restored): writing before that would overwrite it.
+    ready: Cell<bool>,
+    /// The state last written, so that an unchanged state is not written again.
+    written: RefCell<Vec<u8>>,
+    /// Writes started and writes over (written or failed), counted.
+    started: Cell<u64>,
+    finished: Cell<u64>,
+    /// `whenStored()` promises, each with the count of writes that must be over first.
+    waiters: RefCell<Vec<(u64, Function)>>,
+    /// The QoS 2 receive state last written to `localStorage`.
+    incoming_written: RefCell<Vec<u16>>,
+    /// Bytes in the order the session produced them, waiting for a write.
+    held: RefCell<VecDeque<Held>>,
+    /// How many of `held`, from the front, the write under way covers.
+    covered: Cell<usize>,
+}
+
+impl Store {
+    /// The bookkeeping of a client with store key `key` (`None`: no store).
+    pub(crate) fn new(key: Option<String>) -> Self {
+        Self {
+            key,
+            busy: Cell::new(false),
+            dirty: Cell::new(false),
+            ready: Cell::new(false),
+            written: RefCell::new(Vec::new()),
+            started: Cell::new(0),
+            finished: Cell::new(0),
+            waiters: RefCell::new(Vec::new()),
+            incoming_written: RefCell::new(Vec::new()),
+            held: RefCell::new(VecDeque::new()),
+            covered: Cell::new(0),
+        }
+    }
+
+    /// Whether bytes wait for the write of the state they follow from.
+    pub(crate) fn writes_ahead(&self) -> bool {
+        self.key.is_some()
+    }
+}
+
+/// Bytes the session wrote wait for the next write (opening and closing the transport and
+/// events go ahead at once; a close first lets out the bytes held for that connection: the
+/// DISCONNECT of `end`).
+pub(crate) fn hold(shared: &Shared, bytes: Vec<u8>) {
+    let attempt = shared.attempt.get();
+    shared.store.held.borrow_mut().push_back(Held { attempt, bytes });
+}
+
+/// The transport is closing on purpose: the bytes held for it go out first, written or not,
+/// since there will be no later moment for them.
+pub(crate) fn release_bytes_for_close(shared: &Shared) {
+    let held: Vec<Held> = shared.store.held.borrow_mut().drain(..).collect();
+    shared.store.covered.set(0);
+    let mut outbox = shared.outbox.borrow_mut();
+    for h in held.into_iter().filter(|h| h.attempt == shared.attempt.get()) {
+        queue_bytes(&mut outbox, h.bytes);
+    }
+}
+
+/// Lets out the first `count` held bytes, in order, those of the current connection to its
+/// socket.
+fn release(shared: &Rc<Shared>, count: usize) {
+    let released: Vec<Held> = {
+        let mut held = shared.store.held.borrow_mut();
+        let count = count.min(held.len());
+        held.drain(..count).collect()
+    };
+    let covered = shared.store.covered.get();
+    shared.store.covered.set(covered.saturating_sub(released.len()));
+    let mut queued = false;
+    for h in released.into_iter().filter(|h| h.attempt == shared.attempt.get()) {
+        queue_bytes(&mut shared.outbox.borrow_mut(), h.bytes);
+        queued = true;
+    }
+    if queued {
+        schedule_drain(shared);
+    }
+}
+
+/// Writes the QoS 2 receive state to `localStorage` if it changed: synchronously, in the task
+/// that delivered the messages.
+fn save_incoming(shared: &Shared, key: &str) {
+    let ids = shared.core.borrow().session.incoming_qos2_ids();
+    if *shared.store.incoming_written.borrow() != ids {
+        store_save_incoming(key, &ids);
+        *shared.store.incoming_written.borrow_mut() = ids;
+    }
+}
+
+/// Restores the QoS 2 receive state kept in `localStorage`, if there is one (it is newer
+/// than the IndexedDB copy).
+fn restore_incoming(shared: &Shared, key: &str) -> Result<(), String> {
+    let Some(ids) = store_load_incoming(key).map_err(|e| super::driver::error_text(&e))? else {
+        return Ok(());
+    };
+    shared.core.borrow_mut().session.restore_incoming_qos2(&ids).map_err(|e| e.to_string())?;
+    *shared.store.incoming_written.borrow_mut() = ids;
+    Ok(())
+}
 
 #[wasm_bindgen(inline_js = r#"
 let db;
@@ -30,6 +160,18 @@ export async function storeLoad(key) {
     r.onerror = () => fail(r.error);
   });
 }
+export function storeLoadIncoming(key) {
+  let text;
+  try { text = localStorage.getItem(`wasmqtt:${key}:qos2-in`); } catch { return null; }
+  if (text === null) return null;
+  const ids = text === '' ? [] : text.split(',').map(Number);
+  const bad = ids.findIndex((id) => !(Number.isInteger(id) && id >= 1 && id <= 65535));
+  if (bad >= 0) throw new Error(`${JSON.stringify(text.split(',')[bad])} is not a packet identifier`);
+  return Uint16Array.from(ids);
+}
+export function storeSaveIncoming(key, ids) {
+  try { localStorage.setItem(`wasmqtt:${key}:qos2-in`, ids.join(',')); } catch {}
+}
 export async function storeSave(key, bytes) {
   const d = await open();
   return new Promise((ok, fail) => {
@@ -45,6 +187,11 @@ extern "C" {
     fn store_load(key: &str) -> Promise;
     #[wasm_bindgen(js_name = storeSave)]
     fn store_save(key: &str, bytes: Uint8Array) -> Promise;
+    #[wasm_bindgen(js_name = storeLoadIncoming)]
+    #[wasm_bindgen(catch)]
+    fn store_load_incoming(key: &str) -> Result<Option<Vec<u16>>, JsValue>;
+    #[wasm_bindgen(js_name = storeSaveIncoming)]
+    fn store_save_incoming(key: &str, ids: &[u16]);
 }
 
 /// Calls `then` by name with one-shot callbacks (they free themselves when called).
@@ -64,7 +211,7 @@ fn then(
 
 /// Starts the session: at once, or after reading its stored state.
 pub(crate) fn begin(shared: &Rc<Shared>) {
-    let Some(key) = shared.store_key.clone() else {
+    let Some(key) = shared.store.key.clone() else {
         shared.core.borrow_mut().session.connect(host::now());
         return pump(shared);
     };
@@ -103,8 +250,14 @@ pub(crate) fn begin(shared: &Rc<Shared>) {
 
 /// The stored state is read: writes may begin, then the session connects.
 fn start_after_load(shared: &Rc<Shared>) {
-    shared.store_ready.set(true);
-    shared.store_dirty.set(false);
+    if let Some(key) = &shared.store.key {
+        if let Err(e) = restore_incoming(shared, key) {
+            let message = format!("the stored QoS 2 receive state was not restored: {e}");
+            emit(shared, "error", &[error::usage(&message)]);
+        }
+    }
+    shared.store.ready.set(true);
+    shared.store.dirty.set(false);
     shared.core.borrow_mut().session.connect(host::now());
     pump(shared);
     save(shared);
@@ -113,22 +266,31 @@ fn start_after_load(shared: &Rc<Shared>) {
 /// Writes the state after a change: one write at a time, the latest state last, and only
 /// when it differs from what was last written.
 pub(crate) fn save(shared: &Rc<Shared>) {
-    let Some(key) = shared.store_key.clone() else { return };
-    if shared.store_busy.get() || !shared.store_ready.get() {
-        shared.store_dirty.set(true);
+    let Some(key) = shared.store.key.clone() else { return };
+    if !shared.store.ready.get() {
+        shared.store.dirty.set(true);
+        return;
+    }
+    save_incoming(shared, &key);
+    if shared.store.busy.get() {
+        shared.store.dirty.set(true);
         return;
     }
     let bytes = shared.core.borrow().session.save_state(host::now());
-    if *shared.store_written.borrow() == bytes {
-        return settle_waiters(shared);
+    if *shared.store.written.borrow() == bytes {
+        // Nothing new to write: what is held follows from a state already stored.
+        release(shared, usize::MAX);
+        return settle_waiters(shared, u64::MAX);
     }
-    shared.store_busy.set(true);
+    shared.store.busy.set(true);
+    shared.store.started.set(shared.store.started.get() + 1);
+    shared.store.covered.set(shared.store.held.borrow().len());
     let written = {
         let weak = Rc::downgrade(shared);
         let bytes = bytes.clone();
         move |_: JsValue| {
             let Some(shared) = weak.upgrade() else { return };
-            *shared.store_written.borrow_mut() = bytes;
+            *shared.store.written.borrow_mut() = bytes;
             write_finished(&shared);
         }
     };
@@ -148,31 +310,43 @@ pub(crate) fn save(shared: &Rc<Shared>) {
     then(&store_save(&key, Uint8Array::from(bytes.as_slice())), written, failed);
 }
 
-/// A write is over: write again if the state changed meanwhile, else wake `whenStored()`.
+/// A write is over (or failed, which was reported): what it covers goes out, the
+/// `whenStored()` it satisfies resolve, and the state is written again if it changed meanwhile.
 fn write_finished(shared: &Rc<Shared>) {
-    shared.store_busy.set(false);
-    if shared.store_dirty.replace(false) {
+    shared.store.busy.set(false);
+    shared.store.finished.set(shared.store.started.get());
+    release(shared, shared.store.covered.get());
+    settle_waiters(shared, shared.store.finished.get());
+    if shared.store.dirty.replace(false) {
         save(shared);
-    } else {
-        settle_waiters(shared);
     }
 }
 
-fn settle_waiters(shared: &Rc<Shared>) {
-    let waiters = std::mem::take(&mut *shared.store_waiters.borrow_mut());
-    for resolve in waiters {
+/// Resolves the `whenStored()` promises that wait for at most `finished` writes.
+fn settle_waiters(shared: &Rc<Shared>, finished: u64) {
+    let ready: Vec<Function> = {
+        let mut waiters = shared.store.waiters.borrow_mut();
+        let (ready, waiting) = waiters.drain(..).partition(|(needed, _)| *needed <= finished);
+        *waiters = waiting;
+        ready.into_iter().map(|(_, resolve)| resolve).collect()
+    };
+    for resolve in ready {
         let _ = resolve.call0(&JsValue::UNDEFINED);
     }
 }
 
 /// A promise that resolves once every state change so far is committed to IndexedDB (at
 /// once without the `store` option). Only then does the state survive a page reload: the
-/// browser may drop a write still in flight when the page goes away.
+/// browser may drop a write still in flight when the page goes away. It waits for the write
+/// that covers the changes so far, not for the store to fall idle, so a steady stream of
+/// changes cannot keep it waiting.
 pub(crate) fn when_stored(shared: &Rc<Shared>) -> Promise {
     // Changes that produced no output (a message queued while offline) are written now.
     save(shared);
-    if shared.store_key.is_none() || (shared.store_ready.get() && !shared.store_busy.get()) {
+    if shared.store.key.is_none() || (shared.store.ready.get() && !shared.store.busy.get()) {
         return Promise::resolve(&JsValue::UNDEFINED);
     }
-    Promise::new(&mut |resolve, _| shared.store_waiters.borrow_mut().push(resolve))
+    // The write under way covers the changes so far, unless more came after it began.
+    let needed = shared.store.started.get() + u64::from(shared.store.dirty.get());
+    Promise::new(&mut |resolve, _| shared.store.waiters.borrow_mut().push((needed, resolve)))
 }
