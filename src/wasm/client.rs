@@ -685,6 +685,13 @@ impl MqttClient {
         super::driver::buffered_amount(&self.shared)
     }
 
+    /// Messages accepted but not yet sent (the offline queue, and what waits for the server's
+    /// Receive Maximum): at most `queueLimit`.
+    #[wasm_bindgen(getter, js_name = queuedMessages)]
+    pub fn queued_messages(&self) -> u32 {
+        self.shared.core.borrow().session.queued_messages().0 as u32
+    }
+
     /// Resolves once every session change so far is committed to IndexedDB (with the `store`
     /// option; at once without it). Await it before navigating away on purpose: a write still
     /// under way when the page goes may be dropped by the browser.

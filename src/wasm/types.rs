@@ -133,6 +133,8 @@ export function connectAsync(url: string, options?: IClientOptions): Promise<Mqt
 export interface MqttClient {
   /** Bytes written but not yet sent (the WebSocket's bufferedAmount plus held-back writes). */
   readonly bufferedAmount: number;
+  /** Messages accepted but not yet sent (offline queue, Receive Maximum): at most `queueLimit`. */
+  readonly queuedMessages: number;
   publish(topic: string, message: string | Uint8Array, callback?: (error?: MqttError) => void): MqttClient;
   publish(topic: string, message: string | Uint8Array, options?: IClientPublishOptions, callback?: (error?: MqttError) => void): MqttClient;
   publishAsync(topic: string, message: string | Uint8Array, options?: IClientPublishOptions): Promise<{ cmd: string; reasonCode: number }>;

@@ -1,10 +1,12 @@
 // Faults injected between the browser client and mosquitto (issue 7). One client ("faulty")
-// goes through the fault-injecting proxy with a persistent session; another ("steady") is
-// connected to the broker directly. Each publishes a numbered stream at QoS 1 and at QoS 2
-// to the other (at most 500 of a stream on their way at once) while the proxy cuts the
-// faulty client's connection (100 times in the CI form), at random moments, with frames split
-// to single bytes, coalesced, delayed or stalled in between. Then every number must have arrived: QoS 1 at least once (duplicates counted),
-// QoS 2 exactly once, first arrivals in publish order, and the faulty client connected.
+// goes through the fault-injecting proxy with a persistent session and an offline queue of
+// at most 200 messages; another ("steady") is connected to the broker directly. Each publishes
+// a numbered stream at QoS 1 and at QoS 2 to the other (at most 500 of a stream on their way
+// at once) while the proxy cuts the faulty client's connection (100 times in the CI form), at
+// random moments, with frames split to single bytes, coalesced, delayed or stalled in between.
+// Then every number must have arrived (but those refused, with an error, because the queue was
+// full): QoS 1 at least once (duplicates counted), QoS 2 exactly once, first arrivals in
+// publish order; the queue never above its bound; the faulty client connected.
 //
 // Soak: FAULT_SOAK_SECONDS=3600 node --test tests/faults/   (cuts until the time is up)
 import { test, before, after } from 'node:test';
@@ -75,7 +77,7 @@ test(`QoS 1 and 2 both ways through ${SOAK_SECONDS ? `${SOAK_SECONDS} s of` : CU
     url: proxy.url,
     options: {
       protocolVersion: 5, clientId: 'faulty', clean: false, properties: { sessionExpiryInterval: 3600 },
-      reconnectPeriod: 20, reconnectMaxPeriod: 200, keepalive: 5, connectTimeout: 3000, queueLimit: 100000,
+      reconnectPeriod: 20, reconnectMaxPeriod: 200, keepalive: 5, connectTimeout: 3000, queueLimit: 200,
     },
   }, { url: broker.url, options: { protocolVersion: 5, clientId: 'steady' } });
   const t0 = Date.now();

@@ -31,17 +31,25 @@ export async function startStreams(page, up, down, audit = false) {
     await downClient.subscribeAsync('f/up/#', { qos: 2 });
     await upClient.subscribeAsync('f/down/#', { qos: 2 });
     const sent = { 'up/1': 0, 'up/2': 0, 'down/1': 0, 'down/2': 0 };
+    // Refused because the offline queue was at its bound (`queueLimit`): never sent.
+    const refused = { 'up/1': new Set(), 'up/2': new Set(), 'down/1': new Set(), 'down/2': new Set() };
     const errors = [];
+    const queue = { limit: up.options.queueLimit, max: 0 };
     const timer = setInterval(() => {
       for (const [client, dir] of [[upClient, 'up'], [downClient, 'down']]) {
         for (const qos of [1, 2]) {
           const stream = `${dir}/${qos}`;
-          if (sent[stream] - unique[stream].size >= limit) continue;
-          client.publish(`f/${stream}`, String(sent[stream]++), { qos }, (e) => e && errors.push(`${stream}: ${e.message}`));
+          if (sent[stream] - unique[stream].size - refused[stream].size >= limit) continue;
+          const n = sent[stream]++;
+          client.publish(`f/${stream}`, String(n), { qos }, (e) => {
+            if (e && /queue is full/.test(e.message)) refused[stream].add(n);
+            else if (e) errors.push(`${stream}: ${e.message}`);
+          });
         }
       }
+      queue.max = Math.max(queue.max, upClient.queuedMessages);
     }, 4);
-    window.faults = { up: upClient, down: downClient, received, sent, errors, stop: () => clearInterval(timer) };
+    window.faults = { up: upClient, down: downClient, received, sent, refused, errors, queue, stop: () => clearInterval(timer) };
     if (audit) window.faults.audit = auditPackets(upClient, downClient);
 
     /** What each side did, packet by packet, so that a loss or a QoS 2 duplicate can be told
@@ -88,14 +96,15 @@ export async function startStreams(page, up, down, audit = false) {
 }
 
 /**
- * Per stream: what was sent, what arrived, duplicates, missing, first arrivals out of order.
+ * Per stream: what was sent, what was refused (offline queue full: not sent, the publisher
+ * told so), what arrived, duplicates, missing, first arrivals out of order.
  * With the `audit` of `startStreams`, also what the broker is to blame for:
  *   brokerLost        missing although the broker had acknowledged it (PUBACK or PUBREC)
  *   brokerDuplicated  QoS 2 arrivals beyond the first of a message that the broker resent
  *                     after the receiver had completed its exchange with PUBCOMP, or that the
  *                     publisher had to send twice (no PUBREC yet) and the broker passed on twice
  */
-export function tally(sent, received, audit) {
+export function tally(sent, received, refused, audit) {
   const out = {};
   for (const [stream, list] of Object.entries(received)) {
     const count = new Map();
@@ -110,7 +119,7 @@ export function tally(sent, received, audit) {
     let missing = 0;
     let brokerLost = 0;
     for (let n = 0; n < sent[stream]; n++) {
-      if (count.has(n)) continue;
+      if (count.has(n) || refused[stream].has(n)) continue;
       missing++;
       if (audit?.acked[stream].has(n)) brokerLost++;
     }
@@ -120,7 +129,10 @@ export function tally(sent, received, audit) {
         brokerDuplicated += times - 1;
       }
     }
-    out[stream] = { sent: sent[stream], arrived: list.length, duplicates: list.length - count.size, missing, outOfOrder };
+    out[stream] = {
+      sent: sent[stream], refused: refused[stream].size, arrived: list.length,
+      duplicates: list.length - count.size, missing, outOfOrder,
+    };
     if (audit) Object.assign(out[stream], { brokerLost, brokerDuplicated });
   }
   return out;
@@ -134,8 +146,8 @@ export function tally(sent, received, audit) {
 export async function finishStreams(page) {
   await page.evaluate(() => window.faults.stop());
   return page.evaluate(async (tallySource) => {
-    const { up, down, received, sent, errors, audit } = window.faults;
-    const all = () => Object.keys(sent).every((s) => new Set(received[s]).size >= sent[s]);
+    const { up, down, received, sent, refused, errors, queue, audit } = window.faults;
+    const all = () => Object.keys(sent).every((s) => new Set(received[s]).size + refused[s].size >= sent[s]);
     // Until everything has arrived, or nothing more has for 8 s (a soak run may take a while).
     const count = () => Object.values(received).reduce((sum, list) => sum + list.length, 0);
     for (let last = -1, n = count(); !all() && n !== last; last = n, n = count()) {
@@ -143,22 +155,25 @@ export async function finishStreams(page) {
     }
     const connected = () => up.connected && down.connected;
     await h.until(connected, 'both clients connected', 10000).catch(() => {});
-    const figures = new Function(`return (${tallySource})`)()(sent, received, audit);
-    return { figures, errors: errors.slice(0, 20), connected: connected() };
+    const figures = new Function(`return (${tallySource})`)()(sent, received, refused, audit);
+    return { figures, queue, errors: errors.slice(0, 20), connected: connected() };
   }, tally.toString());
 }
 
 /** Prints the figures and asserts: nothing missing, first arrivals in order, QoS 2 never
- *  duplicated, no publish failed, both clients connected at the end. What an audit puts on
+ *  duplicated, no publish failed but for a full queue, the queue within its bound, both
+ *  clients connected at the end. What an audit puts on
  *  the broker (see `tally`) is printed and left out of the counts. */
 export function assertNothingLost(assert, result) {
   for (const [stream, f] of Object.entries(result.figures)) console.log(`  ${stream.padEnd(6)} ${JSON.stringify(f)}`);
   for (const error of result.errors) console.log(`  publish failed: ${error}`);
+  console.log(`  offline queue of "up": at most ${result.queue.max} messages (queueLimit ${result.queue.limit})`);
   for (const [stream, f] of Object.entries(result.figures)) {
     assert.equal(f.missing - (f.brokerLost ?? 0), 0, `${stream}: lost messages`);
     assert.equal(f.outOfOrder, 0, `${stream}: first arrivals out of order`);
     if (stream.endsWith('/2')) assert.equal(f.duplicates - (f.brokerDuplicated ?? 0), 0, `${stream}: QoS 2 duplicated`);
   }
   assert.deepEqual(result.errors, []);
+  assert.ok(result.queue.max <= result.queue.limit, 'the offline queue stays within queueLimit');
   assert.equal(result.connected, true, 'both clients end connected');
 }
