@@ -334,6 +334,75 @@ async function publishBurst(port, topic, payloads) {
   await once(socket, 'close');
 }
 
+test('CBOR and MessagePack: payloads are shown decoded, and JSON typed for publishing goes out encoded', async () => {
+  const page = await openApp();
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
+  await subscriptions.getByLabel('Topic').fill('bin/#');
+  await subscriptions.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await subscriptions.getByText('granted QoS 0').waitFor({ timeout: 5000 });
+  // From the app: JSON typed with the CBOR format; key order kept.
+  const publish = page.getByRole('region', { name: 'Publish' });
+  await publish.getByLabel('Topic', { exact: true }).fill('bin/cbor');
+  await publish.getByLabel('Format', { exact: true }).selectOption('CBOR');
+  await publish.getByLabel('Payload', { exact: true }).fill('{"t": 21.5, "ok": true}');
+  await publish.getByRole('button', { name: 'Send' }).click();
+  // From outside: MessagePack bytes (the specification's {"compact": true, "schema": 0}).
+  await publishBurst(fixtures.broker.tcpPort, 'bin/mp', [Buffer.from('82a7636f6d70616374c3a6736368656d6100', 'hex')]);
+  const messages = page.getByRole('region', { name: 'Messages' });
+  const received = (topic) => messages.locator('.message.received', { has: page.locator('.topic', { hasText: topic }) });
+  await received('bin/mp').waitFor({ timeout: 5000 });
+  const details = page.getByRole('region', { name: 'Message details' });
+  await messages.getByLabel('View as').selectOption('Hex');
+  await received('bin/cbor').click();
+  assert.equal(await details.locator('.payload').textContent(), 'a2 61 74 fb 40 35 80 00 00 00 00 00 62 6f 6b f5', 'CBOR on the wire');
+  await messages.getByLabel('View as').selectOption('CBOR');
+  assert.equal(await details.locator('.payload').textContent(), '{\n  "t": 21.5,\n  "ok": true\n}');
+  await received('bin/mp').click();
+  await messages.getByLabel('View as').selectOption('MessagePack');
+  assert.equal(await details.locator('.payload').textContent(), '{\n  "compact": true,\n  "schema": 0\n}');
+  // Bytes that are not CBOR say why, then show themselves.
+  await messages.getByLabel('View as').selectOption('CBOR');
+  assert.match(await details.locator('.payload').textContent(), /^\(not CBOR: the payload ends at byte 18 inside a value of 20 bytes\)\n82 a7 63/);
+  await page.screenshot({ path: join(SHOTS, 'app-cbor.png') });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the publish history keeps the last publishes of a connection, fills the box again and survives a reload', async () => {
+  const page = await openApp();
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  const publish = page.getByRole('region', { name: 'Publish' });
+  const history = publish.getByLabel('Publish history');
+  assert.equal(await history.isDisabled(), true, 'nothing published yet');
+  const send = async (topic, format, payload, qos) => {
+    await publish.getByLabel('Topic', { exact: true }).fill(topic);
+    await publish.getByLabel('Format', { exact: true }).selectOption(format);
+    await publish.getByLabel('QoS', { exact: true }).selectOption(qos);
+    await publish.getByLabel('Payload', { exact: true }).fill(payload);
+    await publish.getByRole('button', { name: 'Send' }).click();
+  };
+  await send('hist/a', 'Plaintext', 'first', '0');
+  await send('hist/b', 'Hex', '01 02', '1');
+  await send('hist/a', 'Plaintext', 'first', '0');
+  // A refused publish (bad hex) is not history.
+  await send('hist/c', 'Hex', 'zz', '0');
+  await publish.getByRole('alert').getByText('not a hex byte').waitFor();
+  const entries = async () => (await history.locator('option').allTextContents()).slice(1);
+  assert.deepEqual(await entries(), ['hist/a (QoS 0): first', 'hist/b (QoS 1): 01 02'], 'newest first, once each');
+  await history.selectOption({ index: 2 });
+  assert.equal(await publish.getByLabel('Topic', { exact: true }).inputValue(), 'hist/b');
+  assert.equal(await publish.getByLabel('Payload', { exact: true }).inputValue(), '01 02');
+  assert.equal(await publish.getByLabel('Format', { exact: true }).inputValue(), 'Hex');
+  assert.equal(await publish.getByLabel('QoS', { exact: true }).inputValue(), '1');
+  assert.equal(await history.inputValue(), '', 'back to the heading');
+  await page.reload();
+  await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+  assert.deepEqual(await entries(), ['hist/a (QoS 0): first', 'hist/b (QoS 1): 01 02'], 'kept across a reload');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('20,000 messages: the list keeps a few dozen rows in the page, follows the newest, scrolls to the oldest; a selected message is copied and deleted', async () => {
   const page = await openApp();
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);

@@ -2,11 +2,15 @@
 //! (`wasmqtt::wasm::Connection`). The state models are plain Rust and tested natively; the
 //! user interface is compiled for the browser only.
 
+pub mod cbor;
 pub mod encoding;
+pub mod history;
 pub mod inspect;
 pub mod json;
 pub mod model;
+pub mod msgpack;
 pub mod tree;
+pub mod value;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -6,6 +6,8 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::history::PublishHistory;
 use std::num::NonZeroU16;
 
 use wasmqtt::codec::{
@@ -297,11 +299,16 @@ pub enum PayloadFormat {
     Base64,
     /// Hexadecimal bytes.
     Hex,
+    /// CBOR (RFC 8949), shown in diagnostic notation; typed as JSON.
+    Cbor,
+    /// MessagePack, shown like JSON; typed as JSON.
+    MessagePack,
 }
 
 impl PayloadFormat {
     /// Every format, in menu order.
-    pub const ALL: [PayloadFormat; 4] = [Self::Plaintext, Self::Json, Self::Base64, Self::Hex];
+    pub const ALL: [PayloadFormat; 6] =
+        [Self::Plaintext, Self::Json, Self::Base64, Self::Hex, Self::Cbor, Self::MessagePack];
 
     /// The menu label.
     pub fn label(self) -> &'static str {
@@ -310,6 +317,8 @@ impl PayloadFormat {
             Self::Json => "JSON",
             Self::Base64 => "Base64",
             Self::Hex => "Hex",
+            Self::Cbor => "CBOR",
+            Self::MessagePack => "MessagePack",
         }
     }
 
@@ -328,6 +337,10 @@ impl PayloadFormat {
             }
             Self::Base64 => crate::encoding::base64_encode(payload),
             Self::Hex => crate::encoding::hex_encode(payload),
+            Self::Cbor => binary_view(crate::cbor::decode(payload), payload, "CBOR"),
+            Self::MessagePack => {
+                binary_view(crate::msgpack::decode(payload), payload, "MessagePack")
+            }
         }
     }
 
@@ -341,7 +354,27 @@ impl PayloadFormat {
             },
             Self::Base64 => crate::encoding::base64_decode(text),
             Self::Hex => crate::encoding::hex_decode(text),
+            Self::Cbor => crate::value::Value::from_json(text).map(|v| crate::cbor::encode(&v)),
+            Self::MessagePack => {
+                crate::value::Value::from_json(text).map(|v| crate::msgpack::encode(&v))
+            }
         }
+    }
+}
+
+/// A decoded binary payload as text; one that does not decode says why, then shows its bytes.
+fn binary_view(
+    decoded: Result<crate::value::Value, String>,
+    payload: &[u8],
+    format: &str,
+) -> String {
+    match decoded {
+        Ok(value) => value.pretty(),
+        Err(e) => format!(
+            "(not {format}: {e})
+{}",
+            crate::encoding::hex_encode(payload)
+        ),
     }
 }
 
@@ -399,6 +432,9 @@ pub struct SavedConnection {
     /// Its subscriptions.
     #[serde(default)]
     pub subscriptions: Vec<SavedSubscription>,
+    /// Its last publishes (kept across reloads, left out of exports).
+    #[serde(default, skip_serializing_if = "PublishHistory::is_empty")]
+    pub history: PublishHistory,
 }
 
 /// Everything the app keeps across reloads, and the export/import file.
@@ -430,12 +466,14 @@ impl SavedApp {
         self
     }
 
-    /// The document as an export file: with passwords only when asked (`with_passwords`).
+    /// The document as an export file: with passwords only when asked (`with_passwords`);
+    /// publish histories stay in this browser (payloads may be private).
     pub fn for_export(mut self, with_passwords: bool) -> Self {
-        if !with_passwords {
-            for c in &mut self.connections {
+        for c in &mut self.connections {
+            if !with_passwords {
                 c.settings.password.clear();
             }
+            c.history.clear();
         }
         self
     }

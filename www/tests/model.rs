@@ -164,6 +164,7 @@ fn connections_survive_a_save_and_load_and_bad_files_are_refused_by_reason() {
                     ..Default::default()
                 },
             }],
+            history: Default::default(),
         }],
     };
     let json = app.to_json();
@@ -190,7 +191,7 @@ fn passwords_are_stored_only_when_remembered_and_exported_only_when_asked() {
         let mut settings = ConnectionSettings::for_url(name, "ws://h:1/mqtt", name).unwrap();
         settings.password = format!("{name}-secret");
         settings.remember_password = remember;
-        SavedConnection { settings, subscriptions: Vec::new() }
+        SavedConnection { settings, subscriptions: Vec::new(), history: Default::default() }
     };
     let app = SavedApp {
         format: SavedApp::FORMAT,

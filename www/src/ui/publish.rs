@@ -1,10 +1,12 @@
-//! The publish box: topic, payload editor with its format, QoS, Retain; Ctrl+Enter sends.
+//! The publish box: topic, payload editor with its format, QoS, Retain; Ctrl+Enter sends; the
+//! history of the connection's last publishes fills the box again.
 
 use leptos::prelude::*;
 
 use wasmqtt::codec::ProtocolVersion;
 
 use super::state::Conn;
+use crate::history::PublishDraft;
 use crate::model::{PayloadFormat, PublishPropertiesForm};
 
 #[component]
@@ -23,14 +25,33 @@ pub(super) fn Publish(conn: Conn) -> impl IntoView {
         } else {
             Ok(Default::default())
         };
+        let draft = PublishDraft {
+            topic: topic.get_untracked(),
+            payload: payload.get_untracked(),
+            format: format.get_untracked().label().to_owned(),
+            qos: qos.get_untracked(),
+            retain: retain.get_untracked(),
+        };
         let result = properties.and_then(|properties| {
-            format.get_untracked().parse(&payload.get_untracked()).and_then(|bytes| {
-                let (t, q, r) =
-                    (topic.get_untracked(), qos.get_untracked(), retain.get_untracked());
-                conn.publish(&t, bytes, q, r, properties)
+            format.get_untracked().parse(&draft.payload).and_then(|bytes| {
+                conn.publish(&draft.topic, bytes, draft.qos, draft.retain, properties)
             })
         });
+        if result.is_ok() {
+            conn.history.update(|h| h.record(draft));
+        }
         error.set(result.err());
+    };
+    // Choosing a past publish fills the box with it.
+    let recall = move |index: usize| {
+        let Some(d) = conn.history.with_untracked(|h| h.entries().get(index).cloned()) else {
+            return;
+        };
+        topic.set(d.topic);
+        payload.set(d.payload);
+        format.set(PayloadFormat::from_label(&d.format).unwrap_or(PayloadFormat::Plaintext));
+        qos.set(d.qos);
+        retain.set(d.retain);
     };
     let prop_field = move |label: &'static str,
                            get: fn(&PublishPropertiesForm) -> String,
@@ -98,7 +119,24 @@ pub(super) fn Publish(conn: Conn) -> impl IntoView {
                 </details>
             </Show>
             <p class="error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
-            <button class="primary send" on:click=move |_| send()>"Send"</button>
+            <div class="publish-actions">
+                <select aria-label="Publish history" class="history"
+                    prop:value=""
+                    disabled=move || conn.history.with(|h| h.is_empty())
+                    on:change=move |ev| {
+                        if let Ok(index) = event_target_value(&ev).parse() { recall(index) }
+                        // Back to the "History" heading, so the same entry can be chosen again.
+                        if let Some(select) = ev.target() {
+                            let _ = js_sys::Reflect::set(&select, &"value".into(), &"".into());
+                        }
+                    }>
+                    <option value="">{move || format!("History ({})", conn.history.with(|h| h.entries().len()))}</option>
+                    {move || conn.history.with(|h| h.entries().iter().enumerate().map(|(i, d)| view! {
+                        <option value=i.to_string()>{d.summary()}</option>
+                    }).collect_view())}
+                </select>
+                <button class="primary send" on:click=move |_| send()>"Send"</button>
+            </div>
         </section>
     }
 }

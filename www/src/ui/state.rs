@@ -10,6 +10,7 @@ use wasmqtt::session::{Event, PublishRequest};
 use wasmqtt::topic::{TopicFilter, TopicName};
 use wasmqtt::wasm::Connection;
 
+use crate::history::PublishHistory;
 use crate::inspect::{Flow, PacketLog, PacketRecord};
 use crate::model::{
     property_rows, ConnectionSettings, Direction, MessageLog, MessageRecord, SubscriptionSettings,
@@ -107,6 +108,8 @@ pub struct Conn {
     pub server: RwSignal<ServerInfo>,
     /// Topics seen, by level.
     pub tree: RwSignal<TopicTree>,
+    /// The last publishes, as typed.
+    pub history: RwSignal<PublishHistory>,
     /// The session over its WebSocket while connected or retrying.
     link: StoredValue<Option<Connection>, LocalStorage>,
     /// The subscription rows still to be made on the current session (after a connect).
@@ -134,6 +137,7 @@ impl Conn {
             packets: RwSignal::new(PacketLog::new(PACKET_CAP)),
             server: RwSignal::new(Vec::new()),
             tree: RwSignal::new(TopicTree::default()),
+            history: RwSignal::new(PublishHistory::default()),
             link: StoredValue::new_local(None),
             restore_pending: StoredValue::new(false),
             inbox: StoredValue::new(Inbox::default()),

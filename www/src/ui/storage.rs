@@ -34,6 +34,7 @@ pub(super) fn snapshot(conns: &[Conn]) -> SavedApp {
                         })
                         .collect()
                 }),
+                history: c.history.get(),
             })
             .collect(),
     }
@@ -51,6 +52,7 @@ pub(super) fn save(app: SavedApp) {
 /// first CONNACK.
 pub(super) fn restore(id: u32, saved: SavedConnection) -> Conn {
     let conn = Conn::new(id, saved.settings);
+    conn.history.set(saved.history);
     conn.subscriptions.set(
         saved
             .subscriptions
