@@ -173,3 +173,20 @@ fn hostile_payloads_are_refused_with_the_place_named() {
         "(not MessagePack: byte 0xc1 at byte 0 is never used in MessagePack)\nc1"
     );
 }
+
+proptest::proptest! {
+    /// Whatever the bytes, the views answer with a value or an error, never a panic; and what
+    /// decodes encodes back to bytes that decode to the same value (compared as shown, since
+    /// NaN is not equal to itself).
+    #[test]
+    fn any_bytes_decode_or_are_refused(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+        if let Ok(value) = cbor::decode(&bytes) {
+            let back = cbor::decode(&cbor::encode(&value)).map(|v| v.pretty());
+            proptest::prop_assert_eq!(back, Ok(value.pretty()));
+        }
+        if let Ok(value) = msgpack::decode(&bytes) {
+            let back = msgpack::decode(&msgpack::encode(&value)).map(|v| v.pretty());
+            proptest::prop_assert_eq!(back, Ok(value.pretty()));
+        }
+    }
+}
