@@ -11,7 +11,8 @@ use super::host::{self, Timer};
 use super::socket::{SocketEvent, WsSocket};
 use crate::codec::{ProtocolVersion, ReasonCode, Subscription};
 use crate::session::{
-    Event, Instant, Options, PublishRequest, RequestId, Session, Transmit, UsageError,
+    Authenticator, Event, Instant, Options, PublishRequest, RequestId, Session, Transmit,
+    UsageError,
 };
 use crate::topic::TopicFilter;
 
@@ -68,7 +69,30 @@ impl Connection {
         packet_events: bool,
         on_event: impl FnMut(Event) + 'static,
     ) -> Result<Self, UsageError> {
+        Self::start(url, Session::new(options, host::random_seed())?, packet_events, on_event)
+    }
+
+    /// [`Connection::open`] with enhanced authentication (MQTT 5): `authenticator` runs the
+    /// AUTH exchange of every connection, e.g. [`crate::scram::ScramSha256`] seeded with
+    /// [`super::random_bytes`].
+    pub fn open_with_authenticator(
+        url: &str,
+        options: Options,
+        packet_events: bool,
+        authenticator: Box<dyn Authenticator>,
+        on_event: impl FnMut(Event) + 'static,
+    ) -> Result<Self, UsageError> {
         let mut session = Session::new(options, host::random_seed())?;
+        session.set_authenticator(authenticator)?;
+        Self::start(url, session, packet_events, on_event)
+    }
+
+    fn start(
+        url: &str,
+        mut session: Session,
+        packet_events: bool,
+        on_event: impl FnMut(Event) + 'static,
+    ) -> Result<Self, UsageError> {
         session.set_packet_events(packet_events);
         let subprotocol =
             if session.version() == ProtocolVersion::V3_1 { "mqttv3.1" } else { "mqtt" };

@@ -24,6 +24,11 @@ mod types;
 pub use client::{connect, connect_async, MqttClient};
 pub use connection::Connection;
 
+/// `n` bytes from the browser's `crypto.getRandomValues`: seeds for nonces such as SCRAM's.
+pub fn random_bytes(n: usize) -> Vec<u8> {
+    host::random_bytes(n)
+}
+
 /// The library version, so a page can tell which build it loaded.
 #[cfg(feature = "js-api")]
 #[wasm_bindgen::prelude::wasm_bindgen]

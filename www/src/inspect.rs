@@ -93,6 +93,21 @@ fn fields(packet: &Packet) -> Vec<(String, String)> {
             }
             if let Some(will) = &c.will {
                 f.push(("Will Topic", will.topic.as_str().to_owned()));
+                f.push(("Will QoS", (will.qos as u8).to_string()));
+                f.push(("Will Retain", will.retain.to_string()));
+                f.push((
+                    "Will Payload",
+                    String::from_utf8_lossy(will.payload.as_ref()).into_owned(),
+                ));
+                let properties: Vec<String> = will
+                    .properties
+                    .entries()
+                    .into_iter()
+                    .map(|(name, value)| format!("{}={value}", spaced(name)))
+                    .collect();
+                if !properties.is_empty() {
+                    f.push(("Will Properties", properties.join("; ")));
+                }
             }
             c.properties.entries()
         }

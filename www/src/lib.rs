@@ -11,6 +11,7 @@ pub mod model;
 pub mod msgpack;
 pub mod tree;
 pub mod value;
+pub mod will;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::history::PublishHistory;
+use crate::will::WillSettings;
 use std::num::NonZeroU16;
 
 use wasmqtt::codec::{
@@ -65,6 +66,35 @@ pub struct ConnectionSettings {
     pub auto_reconnect: bool,
     /// First reconnect delay, milliseconds (then exponential backoff).
     pub reconnect_period_ms: u32,
+    /// 5.0: Receive Maximum; 0 leaves the default (65,535).
+    #[serde(default)]
+    pub receive_maximum: u16,
+    /// 5.0: Maximum Packet Size; 0 for no limit.
+    #[serde(default)]
+    pub maximum_packet_size: u32,
+    /// 5.0: Topic Alias Maximum (aliases the server may use); 0 for none.
+    #[serde(default)]
+    pub topic_alias_maximum: u16,
+    /// 5.0: Request Response Information.
+    #[serde(default)]
+    pub request_response_information: bool,
+    /// 5.0: Request Problem Information (on unless turned off, as in the protocol).
+    #[serde(default = "yes")]
+    pub request_problem_information: bool,
+    /// 5.0: CONNECT user properties, one `key=value` per line.
+    #[serde(default)]
+    pub user_properties: String,
+    /// 5.0: enhanced authentication with SCRAM-SHA-256: the username and password prove
+    /// themselves in the AUTH exchange instead of travelling in CONNECT.
+    #[serde(default)]
+    pub scram: bool,
+    /// The Last Will.
+    #[serde(default)]
+    pub will: WillSettings,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl ConnectionSettings {
@@ -105,6 +135,14 @@ impl ConnectionSettings {
             connect_timeout: 10,
             auto_reconnect: true,
             reconnect_period_ms: 1000,
+            receive_maximum: 0,
+            maximum_packet_size: 0,
+            topic_alias_maximum: 0,
+            request_response_information: false,
+            request_problem_information: true,
+            user_properties: String::new(),
+            scram: false,
+            will: WillSettings::default(),
         })
     }
 
@@ -144,23 +182,67 @@ impl ConnectionSettings {
             packet_events: true,
             ..Options::default()
         };
-        if !self.username.is_empty() {
+        // With SCRAM the credentials go in the AUTH exchange, not in CONNECT.
+        if !self.username.is_empty() && !self.scram {
             let name =
                 MqttString::new(self.username.clone()).map_err(|e| format!("Username: {e}"))?;
             options.username = Some(name);
         }
-        if !self.password.is_empty() {
+        if !self.password.is_empty() && !self.scram {
             let password = BinaryData::new(self.password.as_bytes().to_vec())
                 .map_err(|e| format!("Password: {e}"))?;
             options.password = Some(password);
         }
-        if self.version == ProtocolVersion::V5 && self.session_expiry > 0 {
-            options.properties.session_expiry_interval = Some(self.session_expiry);
+        if self.version == ProtocolVersion::V5 {
+            self.v5_properties(&mut options.properties)?;
         }
+        options.will = self.will.to_will(self.version)?;
         options.reconnect.enabled = self.auto_reconnect;
         options.reconnect.min_delay = Duration::from_millis(u64::from(self.reconnect_period_ms));
         Ok(options)
     }
+
+    /// The CONNECT properties of the 5.0 settings.
+    fn v5_properties(&self, p: &mut wasmqtt::codec::ConnectProperties) -> Result<(), String> {
+        p.session_expiry_interval = (self.session_expiry > 0).then_some(self.session_expiry);
+        p.receive_maximum = NonZeroU16::new(self.receive_maximum);
+        p.maximum_packet_size = std::num::NonZeroU32::new(self.maximum_packet_size);
+        p.topic_alias_maximum = (self.topic_alias_maximum > 0).then_some(self.topic_alias_maximum);
+        p.request_response_information = self.request_response_information.then_some(true);
+        // Absent means on: only "off" needs saying.
+        p.request_problem_information = (!self.request_problem_information).then_some(false);
+        p.user_properties = parse_user_properties(&self.user_properties)?;
+        Ok(())
+    }
+
+    /// The username and password for SCRAM-SHA-256 when it is chosen, or why it cannot be.
+    pub fn scram_credentials(&self) -> Result<Option<(String, String)>, String> {
+        if !self.scram {
+            return Ok(None);
+        }
+        if self.version != ProtocolVersion::V5 {
+            return Err("SCRAM-SHA-256 (enhanced authentication) needs MQTT 5.0".into());
+        }
+        if self.username.is_empty() || self.password.is_empty() {
+            return Err("SCRAM-SHA-256 needs a username and a password".into());
+        }
+        Ok(Some((self.username.clone(), self.password.clone())))
+    }
+}
+
+/// User properties typed one `key=value` per line (blank lines skipped; order and repeats
+/// kept), or the first line that is not one.
+pub fn parse_user_properties(text: &str) -> Result<Vec<UserProperty>, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let (key, value) = line
+                .split_once('=')
+                .ok_or_else(|| format!("User Properties: {line:?} is not key=value"))?;
+            UserProperty::new(key.trim(), value.trim()).map_err(|e| format!("User Properties: {e}"))
+        })
+        .collect()
 }
 
 /// Who sent a message shown in the log.
@@ -525,19 +607,9 @@ impl PublishPropertiesForm {
             })?;
             p.message_expiry_interval = Some(seconds);
         }
-        if let Some(text) = non_empty(&self.content_type) {
-            p.content_type = Some(MqttString::new(text).map_err(|e| format!("Content Type: {e}"))?);
-        }
-        if let Some(text) = non_empty(&self.response_topic) {
-            p.response_topic =
-                Some(TopicName::new(text).map_err(|e| format!("Response Topic: {e}"))?);
-        }
-        if let Some(text) = non_empty(&self.correlation_data) {
-            p.correlation_data = Some(
-                BinaryData::new(text.as_bytes().to_vec())
-                    .map_err(|e| format!("Correlation Data: {e}"))?,
-            );
-        }
+        p.content_type = optional(&self.content_type, "Content Type", MqttString::new)?;
+        p.response_topic = optional(&self.response_topic, "Response Topic", TopicName::new)?;
+        p.correlation_data = optional(&self.correlation_data, "Correlation Data", binary)?;
         if let Some(text) = non_empty(&self.topic_alias) {
             let alias = text.parse::<u16>().ok().and_then(NonZeroU16::new);
             p.topic_alias =
@@ -545,21 +617,31 @@ impl PublishPropertiesForm {
                     format!("Topic Alias {text:?} is not a number from 1 to 65535")
                 })?);
         }
-        for line in self.user_properties.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            let (key, value) = line
-                .split_once('=')
-                .ok_or_else(|| format!("User Properties: {line:?} is not key=value"))?;
-            p.user_properties.push(
-                UserProperty::new(key.trim(), value.trim())
-                    .map_err(|e| format!("User Properties: {e}"))?,
-            );
-        }
+        p.user_properties = parse_user_properties(&self.user_properties)?;
         Ok(p)
     }
 }
 
-fn non_empty(text: &str) -> Option<&str> {
+/// `text` trimmed, unless that leaves nothing.
+pub(crate) fn non_empty(text: &str) -> Option<&str> {
     Some(text.trim()).filter(|t| !t.is_empty())
+}
+
+/// An optional field: `None` when left empty, else `parse`d, a failure named with `field`.
+pub(crate) fn optional<T, E: std::fmt::Display>(
+    text: &str,
+    field: &str,
+    parse: impl FnOnce(String) -> Result<T, E>,
+) -> Result<Option<T>, String> {
+    non_empty(text)
+        .map(|t| parse(t.to_owned()))
+        .transpose()
+        .map_err(|e| format!("{field}: {e}"))
+}
+
+/// Text typed for a binary field (Correlation Data): its UTF-8 bytes.
+pub(crate) fn binary(text: String) -> Result<BinaryData, wasmqtt::codec::ValueError> {
+    BinaryData::new(text.into_bytes())
 }
 
 /// A message's MQTT 5 properties as label and value, for the message list.

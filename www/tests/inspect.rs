@@ -108,3 +108,27 @@ fn mqtt_5_properties_are_listed_by_name_only_when_present() {
         "in the order they are written"
     );
 }
+
+#[test]
+fn a_connect_shows_its_will_whole() {
+    let mut settings =
+        wasmqtt_app::model::ConnectionSettings::for_url("w", "ws://h:1/mqtt", "w").unwrap();
+    settings.will.topic = "status/w".into();
+    settings.will.payload = "gone".into();
+    settings.will.qos = 2;
+    settings.will.delay = 5;
+    settings.will.user_properties = "k=v".into();
+    let will = settings.session_options().unwrap().will;
+    let connect = Packet::Connect(Box::new(wasmqtt::codec::Connect {
+        client_id: "w".try_into().unwrap(),
+        will,
+        ..Default::default()
+    }));
+    let r = PacketRecord::new(&connect, ProtocolVersion::V5, Flow::Sent, 1.0);
+    let get = |k: &str| r.fields.iter().find(|(l, _)| l == k).map(|(_, v)| v.as_str());
+    assert_eq!(get("Will Topic"), Some("status/w"));
+    assert_eq!(get("Will QoS"), Some("2"));
+    assert_eq!(get("Will Retain"), Some("false"));
+    assert_eq!(get("Will Payload"), Some("gone"));
+    assert_eq!(get("Will Properties"), Some("Will Delay Interval=5; User Property=k=v"));
+}

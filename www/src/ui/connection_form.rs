@@ -8,7 +8,7 @@ use super::state::Conn;
 use crate::model::{ConnectionSettings, Scheme};
 
 /// A text field bound to one settings field.
-fn text_field(
+pub(super) fn text_field(
     conn: Conn,
     label: &'static str,
     input_type: &'static str,
@@ -28,7 +28,7 @@ fn text_field(
 }
 
 /// A number field bound to one settings field; what does not parse is ignored.
-fn number_field(
+pub(super) fn number_field(
     conn: Conn,
     label: &'static str,
     get: fn(&ConnectionSettings) -> u32,
@@ -45,6 +45,37 @@ fn number_field(
                     if let Ok(v) = event_target_value(&ev).parse() { conn.settings.update(|s| set(s, v)) }
                 }
             />
+        </label>
+    }
+}
+
+/// A checkbox bound to one settings field.
+pub(super) fn check_field(
+    conn: Conn,
+    label: &'static str,
+    get: fn(&ConnectionSettings) -> bool,
+    set: fn(&mut ConnectionSettings, bool),
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input type="checkbox" prop:checked=move || conn.settings.with(get)
+                on:change=move |ev| conn.settings.update(|s| set(s, event_target_checked(&ev))) />
+            {label}
+        </label>
+    }
+}
+
+/// A multi-line text field bound to one settings field.
+pub(super) fn text_area(
+    conn: Conn,
+    label: &'static str,
+    get: fn(&ConnectionSettings) -> String,
+    set: fn(&mut ConnectionSettings, String),
+) -> impl IntoView {
+    view! {
+        <label class="wide">{label}
+            <textarea aria-label=label prop:value=move || conn.settings.with(get)
+                on:input=move |ev| conn.settings.update(|s| set(s, event_target_value(&ev)))></textarea>
         </label>
     }
 }
@@ -82,11 +113,7 @@ pub(super) fn ConnectionForm(conn: Conn) -> impl IntoView {
                 </div>
                 {text_field(conn, "Username", "text", |s| s.username.clone(), |s, v| s.username = v)}
                 {text_field(conn, "Password", "password", |s| s.password.clone(), |s, v| s.password = v)}
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || conn.settings.with(|s| s.remember_password)
-                        on:change=move |ev| conn.settings.update(|s| s.remember_password = event_target_checked(&ev)) />
-                    "Remember password"
-                </label>
+                {check_field(conn, "Remember password", |s| s.remember_password, |s, v| s.remember_password = v)}
                 <p class="note" hidden=move || !(plain_ws() && has_credentials())>
                     "ws:// is not encrypted: the username and password travel in clear text."
                 </p>
@@ -105,21 +132,24 @@ pub(super) fn ConnectionForm(conn: Conn) -> impl IntoView {
                 </label>
                 {number_field(conn, "Connect Timeout (s)", |s| s.connect_timeout, |s, v| s.connect_timeout = v)}
                 {number_field(conn, "Keep Alive", |s| u32::from(s.keep_alive), |s, v| s.keep_alive = u16::try_from(v).unwrap_or(u16::MAX))}
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || conn.settings.with(|s| s.clean_start)
-                        on:change=move |ev| conn.settings.update(|s| s.clean_start = event_target_checked(&ev)) />
-                    "Clean Start"
-                </label>
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || conn.settings.with(|s| s.auto_reconnect)
-                        on:change=move |ev| conn.settings.update(|s| s.auto_reconnect = event_target_checked(&ev)) />
-                    "Auto Reconnect"
-                </label>
+                {check_field(conn, "Clean Start", |s| s.clean_start, |s, v| s.clean_start = v)}
+                {check_field(conn, "Auto Reconnect", |s| s.auto_reconnect, |s, v| s.auto_reconnect = v)}
                 {number_field(conn, "Reconnect Period (ms)", |s| s.reconnect_period_ms, |s, v| s.reconnect_period_ms = v)}
                 <Show when=move || conn.settings.with(|s| s.version == ProtocolVersion::V5)>
                     {number_field(conn, "Session Expiry Interval", |s| s.session_expiry, |s, v| s.session_expiry = v)}
+                    {number_field(conn, "Receive Maximum", |s| u32::from(s.receive_maximum), |s, v| s.receive_maximum = u16::try_from(v).unwrap_or(u16::MAX))}
+                    {number_field(conn, "Maximum Packet Size", |s| s.maximum_packet_size, |s, v| s.maximum_packet_size = v)}
+                    {number_field(conn, "Topic Alias Maximum", |s| u32::from(s.topic_alias_maximum), |s, v| s.topic_alias_maximum = u16::try_from(v).unwrap_or(u16::MAX))}
+                    {check_field(conn, "Request Response Information", |s| s.request_response_information, |s, v| s.request_response_information = v)}
+                    {check_field(conn, "Request Problem Information", |s| s.request_problem_information, |s, v| s.request_problem_information = v)}
+                    {text_area(conn, "User Properties", |s| s.user_properties.clone(), |s, v| s.user_properties = v)}
+                    {check_field(conn, "Enhanced Authentication (SCRAM-SHA-256)", |s| s.scram, |s, v| s.scram = v)}
+                    <p class="note" hidden=move || conn.settings.with(|s| !s.scram)>
+                        "The username and password prove themselves in the AUTH exchange; the password never goes to the broker."
+                    </p>
                 </Show>
             </fieldset>
+            <super::will_form::WillForm conn />
         </form>
     }
 }

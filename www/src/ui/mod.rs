@@ -14,6 +14,7 @@ mod storage;
 mod subscriptions;
 mod topics;
 mod transfer;
+mod will_form;
 
 use leptos::prelude::*;
 

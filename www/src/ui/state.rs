@@ -6,6 +6,7 @@ use wasmqtt::codec::{
     PublishProperties, QoS, RetainHandling, SubscribeProperties, Subscription, SubscriptionId,
     SubscriptionOptions,
 };
+use wasmqtt::scram::ScramSha256;
 use wasmqtt::session::{Event, PublishRequest};
 use wasmqtt::topic::{TopicFilter, TopicName};
 use wasmqtt::wasm::Connection;
@@ -148,10 +149,18 @@ impl Conn {
     pub fn connect(self, selected: RwSignal<u32>) -> Result<(), String> {
         let settings = self.settings.get_untracked();
         let options = settings.session_options()?;
+        let scram = settings.scram_credentials()?;
         self.status.set(Status::Connecting);
-        let connection =
-            Connection::open(&settings.url(), options, true, move |e| self.on_event(e, selected))
-                .map_err(|e| e.to_string())?;
+        let on_event = move |e| self.on_event(e, selected);
+        let connection = match scram {
+            Some((user, password)) => {
+                let seed = wasmqtt::wasm::random_bytes(32);
+                let scram = Box::new(ScramSha256::new(&user, &password, &seed));
+                Connection::open_with_authenticator(&settings.url(), options, true, scram, on_event)
+            }
+            None => Connection::open(&settings.url(), options, true, on_event),
+        }
+        .map_err(|e| e.to_string())?;
         self.link.set_value(Some(connection));
         self.restore_pending.set_value(true);
         Ok(())
