@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod json;
 pub mod model;
 pub mod msgpack;
+pub mod subscription_look;
 pub mod tree;
 pub mod value;
 pub mod will;

@@ -493,6 +493,10 @@ pub struct SubscriptionSettings {
     pub retain_handling: u8,
     /// Subscription Identifier (1 to 268,435,455), if any.
     pub subscription_identifier: Option<u32>,
+    /// The colour of the bar beside its messages, `#rrggbb`; empty until one is given.
+    pub color: String,
+    /// A name shown instead of the filter; empty for none.
+    pub alias: String,
 }
 
 /// A subscription as saved: made again after every connect where the server has no session.
@@ -503,6 +507,9 @@ pub struct SavedSubscription {
     /// Its options.
     #[serde(flatten)]
     pub options: SubscriptionSettings,
+    /// Whether it is made on connect; a disabled one is kept, unsubscribed.
+    #[serde(default = "yes")]
+    pub enabled: bool,
 }
 
 /// A connection as saved: its settings and subscriptions.
@@ -633,10 +640,7 @@ pub(crate) fn optional<T, E: std::fmt::Display>(
     field: &str,
     parse: impl FnOnce(String) -> Result<T, E>,
 ) -> Result<Option<T>, String> {
-    non_empty(text)
-        .map(|t| parse(t.to_owned()))
-        .transpose()
-        .map_err(|e| format!("{field}: {e}"))
+    non_empty(text).map(|t| parse(t.to_owned())).transpose().map_err(|e| format!("{field}: {e}"))
 }
 
 /// Text typed for a binary field (Correlation Data): its UTF-8 bytes.

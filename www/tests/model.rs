@@ -163,6 +163,7 @@ fn connections_survive_a_save_and_load_and_bad_files_are_refused_by_reason() {
                     subscription_identifier: Some(7),
                     ..Default::default()
                 },
+                enabled: true,
             }],
             history: Default::default(),
         }],

@@ -1,5 +1,7 @@
 //! The message list: received on the left, published on the right (chat style), with topic,
-//! QoS, retained badge and time; All / Received / Published tabs and the payload view format.
+//! QoS, retained badge and time; All / Received / Published tabs and the payload view format;
+//! a received message carries the colour of the subscription that brought it, and choosing a
+//! subscription shows only the messages its filter covers.
 //!
 //! The list is virtualised: rows have one height and only those in view (and a few around)
 //! are in the document, so 100,000 messages scroll like 100. A row shows the start of its
@@ -11,6 +13,8 @@ use leptos::prelude::*;
 
 use super::state::Conn;
 use crate::model::{Direction, MessageRecord, PayloadFormat};
+use crate::subscription_look::{covers, Palette};
+use wasmqtt::topic::TopicFilter;
 
 /// The height of a row, bubble and gap, in CSS pixels (style.css sizes the bubble to match).
 /// Heights and offsets are set through the CSSOM (`style:`), which the page's CSP allows,
@@ -81,22 +85,49 @@ pub(super) fn Messages(conn: Conn) -> impl IntoView {
     let follow = StoredValue::new(true);
     let list = NodeRef::<Div>::new();
 
+    let topic_filter =
+        Memo::new(move |_| conn.topic_filter.get().and_then(|f| TopicFilter::new(f).ok()));
     let shown = Memo::new(move |_| {
         let tab = tab.get();
-        conn.log.with(|log| match tab {
-            Tab::All => Shown::All(log.len()),
-            _ => Shown::Some(
-                log.iter().enumerate().filter(|(_, m)| tab.shows(m)).map(|(i, _)| i).collect(),
-            ),
+        topic_filter.with(|filter| {
+            conn.log.with(|log| match (tab, filter) {
+                (Tab::All, None) => Shown::All(log.len()),
+                _ => Shown::Some(
+                    log.iter()
+                        .enumerate()
+                        .filter(|(_, m)| tab.shows(m))
+                        .filter(|(_, m)| filter.as_ref().is_none_or(|f| covers(f, &m.topic)))
+                        .map(|(i, _)| i)
+                        .collect(),
+                ),
+            })
+        })
+    });
+    // The colours of the enabled subscriptions, for the bars of received messages.
+    let palette = Memo::new(move |_| {
+        conn.subscriptions.with(|rows| {
+            Palette::new(
+                rows.iter()
+                    .filter(|r| r.enabled)
+                    .map(|r| (r.filter.as_str(), r.options.color.as_str())),
+            )
         })
     });
     let rows = move || {
         let (top, height) = view_box.get();
         shown.with(|shown| {
             conn.log.with(|log| {
-                rows_in_view(top, height, shown.len())
-                    .filter_map(|row| Some((row, log.get(shown.position(row)?)?.clone())))
-                    .collect::<Vec<_>>()
+                palette.with(|palette| {
+                    rows_in_view(top, height, shown.len())
+                        .filter_map(|row| {
+                            let m = log.get(shown.position(row)?)?.clone();
+                            let color = (m.direction == Direction::Received)
+                                .then(|| palette.color_of(&m.topic).map(str::to_owned))
+                                .flatten();
+                            Some((row, m, color))
+                        })
+                        .collect::<Vec<_>>()
+                })
             })
         })
     };
@@ -136,13 +167,21 @@ pub(super) fn Messages(conn: Conn) -> impl IntoView {
                         {PayloadFormat::ALL.into_iter().map(|f| view! { <option value=f.label()>{f.label()}</option> }).collect_view()}
                     </select>
                 </label>
-                <span class="count">{move || format!("{} messages", conn.log.with(|l| l.len()))}</span>
+                {move || conn.topic_filter.get().map(|f| view! {
+                    <button class="chip" aria-label="Clear topic filter" on:click=move |_| conn.topic_filter.set(None)>
+                        {format!("{f} ×")}
+                    </button>
+                })}
+                <span class="count">{move || {
+                    let (shown, total) = (shown.with(Shown::len), conn.log.with(|l| l.len()));
+                    if shown == total { format!("{total} messages") } else { format!("{shown} of {total} messages") }
+                }}</span>
                 <button on:click=move |_| { conn.log.update(|l| l.clear()); selected.set(None); }>"Clear"</button>
             </div>
             <div class="message-list" node_ref=list on:scroll=on_scroll>
                 <ol class="message-rows" style:height=move || format!("{}px", shown.with(Shown::len) as f64 * ROW_PX)>
-                    <For each=rows key=|(row, m)| (*row, m.seq) let((row, m))>
-                        <MessageRow row m format selected />
+                    <For each=rows key=|(row, m, color)| (*row, m.seq, color.clone()) let((row, m, color))>
+                        <MessageRow row m color format selected />
                     </For>
                 </ol>
             </div>
@@ -172,6 +211,7 @@ fn side(m: &MessageRecord) -> &'static str {
 fn MessageRow(
     row: usize,
     m: MessageRecord,
+    color: Option<String>,
     format: RwSignal<PayloadFormat>,
     selected: RwSignal<Option<u64>>,
 ) -> impl IntoView {
@@ -188,6 +228,8 @@ fn MessageRow(
     view! {
         <li
             class=format!("message {}", side(&m))
+            class:colored=color.is_some()
+            style:border-left-color=color
             class:selected=move || selected.get() == Some(seq)
             style:top=format!("{}px", row as f64 * ROW_PX)
             tabindex="0"

@@ -16,6 +16,7 @@ use crate::inspect::{Flow, PacketLog, PacketRecord};
 use crate::model::{
     property_rows, ConnectionSettings, Direction, MessageLog, MessageRecord, SubscriptionSettings,
 };
+use crate::subscription_look::color_after;
 use crate::tree::TopicTree;
 
 /// Messages kept per connection before the oldest go.
@@ -81,9 +82,11 @@ impl Status {
 pub struct SubscriptionRow {
     /// The topic filter.
     pub filter: String,
-    /// Requested QoS and options.
+    /// Requested QoS and options, colour and alias.
     pub options: SubscriptionSettings,
-    /// Granted QoS, or the failure reason; `None` while waiting for SUBACK.
+    /// Made on connect; a disabled row stays listed, unsubscribed.
+    pub enabled: bool,
+    /// Granted QoS, or the failure reason; `None` while waiting for SUBACK (or disabled).
     pub outcome: Option<Result<u8, String>>,
 }
 
@@ -111,6 +114,8 @@ pub struct Conn {
     pub tree: RwSignal<TopicTree>,
     /// The last publishes, as typed.
     pub history: RwSignal<PublishHistory>,
+    /// The subscription filter whose messages alone are shown, if one was chosen.
+    pub topic_filter: RwSignal<Option<String>>,
     /// The session over its WebSocket while connected or retrying.
     link: StoredValue<Option<Connection>, LocalStorage>,
     /// The subscription rows still to be made on the current session (after a connect).
@@ -139,6 +144,7 @@ impl Conn {
             server: RwSignal::new(Vec::new()),
             tree: RwSignal::new(TopicTree::default()),
             history: RwSignal::new(PublishHistory::default()),
+            topic_filter: RwSignal::new(None),
             link: StoredValue::new_local(None),
             restore_pending: StoredValue::new(false),
             inbox: StoredValue::new(Inbox::default()),
@@ -197,21 +203,71 @@ impl Conn {
                 .map_err(|e| e.to_string())
         })?;
         self.subscriptions.update(|rows| {
-            rows.retain(|r| r.filter != filter);
-            rows.push(SubscriptionRow {
+            let mut options = settings.clone();
+            if options.color.is_empty() {
+                options.color = color_after(rows.len()).to_owned();
+            }
+            let row = SubscriptionRow {
                 filter: filter.to_owned(),
-                options: settings.clone(),
+                options,
+                enabled: true,
                 outcome: None,
-            });
+            };
+            // Made again (a reconnect, or enabled again): it keeps its place in the list.
+            match rows.iter_mut().find(|r| r.filter == filter) {
+                Some(existing) => *existing = row,
+                None => rows.push(row),
+            }
         });
         Ok(())
+    }
+
+    /// Enables a subscription row (subscribes again) or disables it (unsubscribes, keeps the
+    /// row, its options, colour and alias).
+    pub fn set_enabled(self, filter: &str, enabled: bool) -> Result<(), String> {
+        let Some(options) = self.subscriptions.with_untracked(|rows| {
+            rows.iter().find(|r| r.filter == filter).map(|r| r.options.clone())
+        }) else {
+            return Err(format!("no subscription {filter:?}"));
+        };
+        if enabled {
+            return self.subscribe(filter, &options);
+        }
+        let parsed = TopicFilter::new(filter).map_err(|e| e.to_string())?;
+        // Offline there is nothing to undo at the broker: the row is not made on connect.
+        if self.status.with_untracked(|s| *s == Status::Connected) {
+            self.with_link(|link| link.unsubscribe(vec![parsed]).map_err(|e| e.to_string()))?;
+        }
+        self.update_row(filter, |r| {
+            r.enabled = false;
+            r.outcome = None;
+        });
+        Ok(())
+    }
+
+    /// Changes one subscription row in place.
+    pub fn update_row(self, filter: &str, change: impl FnOnce(&mut SubscriptionRow)) {
+        self.subscriptions.update(|rows| {
+            if let Some(r) = rows.iter_mut().find(|r| r.filter == filter) {
+                change(r);
+            }
+        });
     }
 
     /// Unsubscribes from `filter`.
     pub fn unsubscribe(self, filter: &str) -> Result<(), String> {
         let parsed = TopicFilter::new(filter).map_err(|e| e.to_string())?;
-        self.with_link(|link| link.unsubscribe(vec![parsed]).map_err(|e| e.to_string()))?;
+        let made = self
+            .subscriptions
+            .with_untracked(|rows| rows.iter().any(|r| r.filter == filter && r.enabled))
+            && self.status.with_untracked(|s| *s == Status::Connected);
+        if made {
+            self.with_link(|link| link.unsubscribe(vec![parsed]).map_err(|e| e.to_string()))?;
+        }
         self.subscriptions.update(|rows| rows.retain(|r| r.filter != filter));
+        if self.topic_filter.with_untracked(|f| f.as_deref() == Some(filter)) {
+            self.topic_filter.set(None);
+        }
         Ok(())
     }
 
@@ -251,13 +307,9 @@ impl Conn {
     /// it subscribed, after a lost session).
     fn resubscribe(self) {
         let rows = self.subscriptions.get_untracked();
-        for row in rows {
+        for row in rows.into_iter().filter(|r| r.enabled) {
             if let Err(e) = self.subscribe(&row.filter, &row.options) {
-                self.subscriptions.update(|rows| {
-                    if let Some(r) = rows.iter_mut().find(|r| r.filter == row.filter) {
-                        r.outcome = Some(Err(e.clone()));
-                    }
-                });
+                self.update_row(&row.filter, |r| r.outcome = Some(Err(e)));
             }
         }
     }

@@ -31,6 +31,7 @@ pub(super) fn snapshot(conns: &[Conn]) -> SavedApp {
                         .map(|r| SavedSubscription {
                             filter: r.filter.clone(),
                             options: r.options.clone(),
+                            enabled: r.enabled,
                         })
                         .collect()
                 }),
@@ -57,7 +58,15 @@ pub(super) fn restore(id: u32, saved: SavedConnection) -> Conn {
         saved
             .subscriptions
             .into_iter()
-            .map(|s| SubscriptionRow { filter: s.filter, options: s.options, outcome: None })
+            .enumerate()
+            .map(|(i, s)| {
+                let mut options = s.options;
+                // Saved before subscriptions had colours: one in turn.
+                if options.color.is_empty() {
+                    options.color = crate::subscription_look::color_after(i).to_owned();
+                }
+                SubscriptionRow { filter: s.filter, options, enabled: s.enabled, outcome: None }
+            })
             .collect(),
     );
     conn

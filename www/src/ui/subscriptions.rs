@@ -1,11 +1,13 @@
-//! The subscriptions pane: a new subscription (topic filters, QoS and the MQTT 5 options) and
-//! the list with what the server granted.
+//! The subscriptions pane: a new subscription (topic filters, QoS, the MQTT 5 options, colour
+//! and alias) and the list with what the server granted; a row is enabled or disabled, its
+//! colour changed, and clicking its filter shows only its messages.
 
 use leptos::prelude::*;
 use wasmqtt::codec::ProtocolVersion;
 
 use super::state::{Conn, SubscriptionRow};
 use crate::model::SubscriptionSettings;
+use crate::subscription_look::{color_after, is_color};
 
 #[component]
 pub(super) fn Subscriptions(conn: Conn) -> impl IntoView {
@@ -15,6 +17,14 @@ pub(super) fn Subscriptions(conn: Conn) -> impl IntoView {
     let retain_as_published = RwSignal::new(false);
     let retain_handling = RwSignal::new(0u8);
     let subscription_id = RwSignal::new(String::new());
+    let alias = RwSignal::new(String::new());
+    // The next colour in turn, until the user picks one.
+    let picked_color = RwSignal::new(None::<String>);
+    let color = move || {
+        picked_color
+            .get()
+            .unwrap_or_else(|| color_after(conn.subscriptions.with(Vec::len)).to_owned())
+    };
     let error = RwSignal::new(None::<String>);
     let v5 = move || conn.settings.with(|s| s.version == ProtocolVersion::V5);
     let subscribe = move || {
@@ -35,6 +45,8 @@ pub(super) fn Subscriptions(conn: Conn) -> impl IntoView {
             retain_as_published: retain_as_published.get_untracked(),
             retain_handling: retain_handling.get_untracked(),
             subscription_identifier,
+            color: picked_color.get_untracked().unwrap_or_default(),
+            alias: alias.get_untracked().trim().to_owned(),
         };
         // Several filters at once, separated by commas, like MQTTX.
         let filters = topic.get_untracked();
@@ -44,6 +56,8 @@ pub(super) fn Subscriptions(conn: Conn) -> impl IntoView {
                 return;
             }
         }
+        picked_color.set(None);
+        alias.set(String::new());
         error.set(None);
     };
     view! {
@@ -54,6 +68,13 @@ pub(super) fn Subscriptions(conn: Conn) -> impl IntoView {
                     <input type="text" aria-label="Topic" prop:value=move || topic.get() on:input=move |ev| topic.set(event_target_value(&ev)) />
                 </label>
                 <super::QosSelect qos />
+                <label>"Alias"
+                    <input type="text" aria-label="Alias" prop:value=move || alias.get() on:input=move |ev| alias.set(event_target_value(&ev)) />
+                </label>
+                <label>"Color"
+                    <input type="color" aria-label="Color" prop:value=color
+                        on:input=move |ev| { let c = event_target_value(&ev); if is_color(&c) { picked_color.set(Some(c)) } } />
+                </label>
                 <Show when=v5>
                     <label class="check">
                         <input type="checkbox" prop:checked=move || no_local.get() on:change=move |ev| no_local.set(event_target_checked(&ev)) />
@@ -104,17 +125,46 @@ fn SubscriptionItem(row: SubscriptionRow, conn: Conn) -> impl IntoView {
     if let Some(id) = o.subscription_identifier {
         flags.push(format!("ID {id}"));
     }
-    let filter = row.filter.clone();
+    let filter = StoredValue::new(row.filter.clone());
+    let shown =
+        move || conn.topic_filter.with(|f| f.as_deref() == Some(filter.get_value().as_str()));
+    let toggle_filter = move |_| {
+        let mine = filter.get_value();
+        conn.topic_filter
+            .update(|f| *f = if f.as_deref() == Some(mine.as_str()) { None } else { Some(mine) });
+    };
+    let enable = move |ev| {
+        if let Err(e) = conn.set_enabled(&filter.get_value(), event_target_checked(&ev)) {
+            conn.update_row(&filter.get_value(), |r| r.outcome = Some(Err(e)));
+        }
+    };
+    let recolor = move |ev| {
+        let c = event_target_value(&ev);
+        if is_color(&c) {
+            conn.update_row(&filter.get_value(), |r| r.options.color = c);
+        }
+    };
+    let name = if o.alias.is_empty() { row.filter.clone() } else { o.alias.clone() };
     view! {
-        <li class="subscription">
-            <span class="filter">{row.filter.clone()}</span>
+        <li class="subscription" class:disabled=!row.enabled style:border-left-color=o.color.clone()>
+            <input type="checkbox" class="enable" aria-label=format!("Enable {}", row.filter)
+                prop:checked=row.enabled on:change=enable />
+            <button class="filter" aria-label=format!("Show only {}", row.filter) title=row.filter.clone()
+                aria-pressed=move || shown().to_string() on:click=toggle_filter>{name}</button>
             <span class="badge">{format!("QoS {}", o.qos)}</span>
-            <button aria-label=format!("Unsubscribe {}", row.filter) on:click=move |_| { let _ = conn.unsubscribe(&filter); }>"×"</button>
-            <span class="outcome">{match &row.outcome {
-                None => "waiting for SUBACK".to_owned(),
-                Some(Ok(granted)) => format!("granted QoS {granted}"),
-                Some(Err(reason)) => format!("refused: {reason}"),
-            }}{(!flags.is_empty()).then(|| format!(" · {}", flags.join(" · ")))}</span>
+            <input type="color" class="swatch" aria-label=format!("Color of {}", row.filter)
+                prop:value=o.color.clone() on:change=recolor />
+            <button aria-label=format!("Unsubscribe {}", row.filter) on:click=move |_| { let _ = conn.unsubscribe(&filter.get_value()); }>"×"</button>
+            <span class="outcome">
+                {(!o.alias.is_empty()).then(|| format!("{} · ", row.filter))}
+                {match (&row.outcome, row.enabled) {
+                    (_, false) => "disabled".to_owned(),
+                    (None, true) => "waiting for SUBACK".to_owned(),
+                    (Some(Ok(granted)), true) => format!("granted QoS {granted}"),
+                    (Some(Err(reason)), true) => format!("refused: {reason}"),
+                }}
+                {(!flags.is_empty()).then(|| format!(" · {}", flags.join(" · ")))}
+            </span>
         </li>
     }
 }
