@@ -46,7 +46,7 @@ impl PacketRecord {
             time_ms,
             kind: packet.packet_type().name(),
             size: bytes.len(),
-            fields: fields(packet),
+            fields: fields(packet, version),
             bytes,
         }
     }
@@ -78,10 +78,16 @@ pub fn spaced(name: &str) -> String {
     out
 }
 
-fn fields(packet: &Packet) -> Vec<(String, String)> {
+fn fields(packet: &Packet, version: ProtocolVersion) -> Vec<(String, String)> {
     let mut f: Vec<(&'static str, String)> = Vec::new();
     let props: Vec<(&'static str, String)> = match packet {
         Packet::Connect(c) => {
+            let protocol = match version {
+                ProtocolVersion::V3_1 => "MQIsdp level 3 (MQTT 3.1)",
+                ProtocolVersion::V3_1_1 => "MQTT level 4 (MQTT 3.1.1)",
+                _ => "MQTT level 5 (MQTT 5.0)",
+            };
+            f.push(("Protocol", protocol.to_owned()));
             f.push(("Client ID", c.client_id.as_str().to_owned()));
             f.push(("Clean Start", c.clean_start.to_string()));
             f.push(("Keep Alive", format!("{} s", c.keep_alive)));

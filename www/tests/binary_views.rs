@@ -155,7 +155,7 @@ fn hostile_payloads_are_refused_with_the_place_named() {
     let deep = vec![0x81; 200];
     let err = cbor::decode(&deep).unwrap_err();
     assert!(err.contains("nesting deeper than 128"), "{err}");
-    let err = msgpack::decode(&vec![0x91; 200]).unwrap_err();
+    let err = msgpack::decode(&[0x91; 200]).unwrap_err();
     assert!(err.contains("nesting deeper than 128"), "{err}");
     // Malformed.
     assert!(cbor::decode(&hex("1c")).unwrap_err().contains("additional information 28"));

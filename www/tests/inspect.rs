@@ -126,6 +126,7 @@ fn a_connect_shows_its_will_whole() {
     }));
     let r = PacketRecord::new(&connect, ProtocolVersion::V5, Flow::Sent, 1.0);
     let get = |k: &str| r.fields.iter().find(|(l, _)| l == k).map(|(_, v)| v.as_str());
+    assert_eq!(get("Protocol"), Some("MQTT level 5 (MQTT 5.0)"));
     assert_eq!(get("Will Topic"), Some("status/w"));
     assert_eq!(get("Will QoS"), Some("2"));
     assert_eq!(get("Will Retain"), Some("false"));
