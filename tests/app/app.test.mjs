@@ -5,10 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect as tcpConnect } from 'node:net';
-import { once } from 'node:events';
-import { mqttString, mqttPacket } from '../browser/harness.mjs';
-import { useApp, openApp, fixtures, SHOTS } from './support.mjs';
+import { useApp, openApp, publishBurst, SHOTS } from './support.mjs';
 
 useApp();
 
@@ -322,18 +319,6 @@ test('connections export to a JSON file and import from one; a bad file is refus
   await page.close();
 });
 
-/** MQTT 3.1.1 over TCP, by hand: a burst of QoS 0 messages from outside the page. */
-async function publishBurst(port, topic, payloads) {
-  const socket = tcpConnect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  // Packets may follow CONNECT before its CONNACK [MQTT-3.1.4-5 in 3.1.1's wording].
-  const connect = mqttPacket(0x10, Buffer.concat([mqttString('MQTT'), Buffer.from([4, 2, 0, 60]), mqttString(`burst-${Date.now()}`)]));
-  const publishes = payloads.map((p) => mqttPacket(0x30, Buffer.concat([mqttString(topic), Buffer.from(p)])));
-  socket.end(Buffer.concat([connect, ...publishes, Buffer.from([0xe0, 0])]));
-  socket.resume(); // the CONNACK is read and dropped, so that the close can complete
-  await once(socket, 'close');
-}
-
 test('CBOR and MessagePack: payloads are shown decoded, and JSON typed for publishing goes out encoded', async () => {
   const page = await openApp();
   await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
@@ -348,7 +333,7 @@ test('CBOR and MessagePack: payloads are shown decoded, and JSON typed for publi
   await publish.getByLabel('Payload', { exact: true }).fill('{"t": 21.5, "ok": true}');
   await publish.getByRole('button', { name: 'Send' }).click();
   // From outside: MessagePack bytes (the specification's {"compact": true, "schema": 0}).
-  await publishBurst(fixtures.broker.tcpPort, 'bin/mp', [Buffer.from('82a7636f6d70616374c3a6736368656d6100', 'hex')]);
+  await publishBurst('bin/mp', [Buffer.from('82a7636f6d70616374c3a6736368656d6100', 'hex')]);
   const messages = page.getByRole('region', { name: 'Messages' });
   const received = (topic) => messages.locator('.message.received', { has: page.locator('.topic', { hasText: topic }) });
   await received('bin/mp').waitFor({ timeout: 5000 });
@@ -412,7 +397,7 @@ test('20,000 messages: the list keeps a few dozen rows in the page, follows the 
   await subscriptions.getByRole('button', { name: 'Subscribe', exact: true }).click();
   await subscriptions.getByText(/granted QoS 0/).waitFor();
   const total = 20000;
-  await publishBurst(fixtures.broker.tcpPort, 'bulk/t', Array.from({ length: total }, (_, i) => `m${i}`));
+  await publishBurst('bulk/t', Array.from({ length: total }, (_, i) => `m${i}`));
   const messages = page.getByRole('region', { name: 'Messages' });
   await messages.getByText(`${total} messages`).waitFor({ timeout: 30000 });
   // Following: the newest is in view.

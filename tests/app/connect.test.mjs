@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { connect as tcpConnect } from 'node:net';
 import { once } from 'node:events';
 import { mqttString, mqttPacket, startMosquitto, ROOT } from '../browser/harness.mjs';
-import { useApp, openApp, fixtures, SHOTS } from './support.mjs';
+import { useApp, openApp, editConnection, fixtures, SHOTS } from './support.mjs';
 
 useApp();
 
@@ -86,10 +86,7 @@ test('enhanced authentication: SCRAM-SHA-256 connects with the AUTH exchange; a 
   try {
     const page = await openApp();
     const status = page.getByRole('status');
-    await status.getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
-    await page.getByRole('button', { name: 'Disconnect' }).click();
-    await page.getByRole('button', { name: 'Edit' }).click();
-    const form = page.getByRole('form', { name: 'Connection settings' });
+    const form = await editConnection(page);
     await fill(form, {
       Port: String(scramBroker.port), Username: 'alice', Password: 'wrong', 'Auto Reconnect': false,
       'Enhanced Authentication (SCRAM-SHA-256)': true,

@@ -3,7 +3,9 @@
 import { before, after } from 'node:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMosquitto, startServer, launchBrowser, ROOT } from '../browser/harness.mjs';
+import { connect as tcpConnect } from 'node:net';
+import { once } from 'node:events';
+import { startMosquitto, startServer, launchBrowser, mqttString, mqttPacket, ROOT } from '../browser/harness.mjs';
 
 /** Where the tests leave screenshots for people to look at. */
 export const SHOTS = join(ROOT, 'target', 'screenshots');
@@ -43,9 +45,29 @@ export async function openApp(record = () => {}) {
   return page;
 }
 
+/** MQTT 3.1.1 over TCP, by hand: a burst of QoS 0 messages on `topic` from outside the page. */
+export async function publishBurst(topic, payloads) {
+  const socket = tcpConnect(fixtures.broker.tcpPort, '127.0.0.1');
+  await once(socket, 'connect');
+  // Packets may follow CONNECT before its CONNACK [MQTT-3.1.4-5 in 3.1.1's wording].
+  const connect = mqttPacket(0x10, Buffer.concat([mqttString('MQTT'), Buffer.from([4, 2, 0, 60]), mqttString(`burst-${Date.now()}`)]));
+  const publishes = payloads.map((p) => mqttPacket(0x30, Buffer.concat([mqttString(topic), Buffer.from(p)])));
+  socket.end(Buffer.concat([connect, ...publishes, Buffer.from([0xe0, 0])]));
+  socket.resume(); // the CONNACK is read and dropped, so that the close can complete
+  await once(socket, 'close');
+}
+
 /** Waits until the page's connection is up. */
 export async function connected(page) {
   await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
+}
+
+/** Waits for the connection, disconnects it and opens its form; returns the form. */
+export async function editConnection(page) {
+  await connected(page);
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  return page.getByRole('form', { name: 'Connection settings' });
 }
 
 /** Subscribes to `filter` at QoS 0 and sends one message to `topic` through the app's

@@ -3,7 +3,7 @@
 // message out and back, and the 5.0-only settings hidden below 5.0.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp } from './support.mjs';
+import { useApp, openApp, editConnection } from './support.mjs';
 
 useApp();
 
@@ -15,10 +15,7 @@ for (const [version, protocol] of [
   test(`MQTT ${version}: connects at its protocol level, subscribes, publishes at QoS 1 and 2 and receives`, async () => {
     const page = await openApp();
     const status = page.getByRole('status');
-    await status.getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
-    await page.getByRole('button', { name: 'Disconnect' }).click();
-    await page.getByRole('button', { name: 'Edit' }).click();
-    const form = page.getByRole('form', { name: 'Connection settings' });
+    const form = await editConnection(page);
     await form.getByLabel('MQTT Version', { exact: true }).selectOption(version);
     const v5Only = await form.getByLabel('Session Expiry Interval').count();
     assert.equal(v5Only, version === '5.0' ? 1 : 0, '5.0 settings only under 5.0');

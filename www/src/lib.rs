@@ -3,8 +3,10 @@
 //! user interface is compiled for the browser only.
 
 pub mod cbor;
+pub mod chart;
 pub mod encoding;
 pub mod history;
+pub mod i18n;
 pub mod inspect;
 pub mod json;
 pub mod model;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasmqtt::codec::ProtocolVersion;
 
 use super::state::Conn;
+use super::t;
 use crate::model::{ConnectionSettings, Scheme};
 
 /// A text field bound to one settings field.
@@ -16,9 +17,9 @@ pub(super) fn text_field(
     set: fn(&mut ConnectionSettings, String),
 ) -> impl IntoView {
     view! {
-        <label>{label}
+        <label>{t(label)}
             <input
-                aria-label=label
+                aria-label=t(label)
                 type=input_type
                 prop:value=move || conn.settings.with(get)
                 on:input=move |ev| conn.settings.update(|s| set(s, event_target_value(&ev)))
@@ -35,9 +36,9 @@ pub(super) fn number_field(
     set: fn(&mut ConnectionSettings, u32),
 ) -> impl IntoView {
     view! {
-        <label>{label}
+        <label>{t(label)}
             <input
-                aria-label=label
+                aria-label=t(label)
                 type="number"
                 min="0"
                 prop:value=move || conn.settings.with(get).to_string()
@@ -60,7 +61,7 @@ pub(super) fn check_field(
         <label class="check">
             <input type="checkbox" prop:checked=move || conn.settings.with(get)
                 on:change=move |ev| conn.settings.update(|s| set(s, event_target_checked(&ev))) />
-            {label}
+            {t(label)}
         </label>
     }
 }
@@ -73,8 +74,8 @@ pub(super) fn text_area(
     set: fn(&mut ConnectionSettings, String),
 ) -> impl IntoView {
     view! {
-        <label class="wide">{label}
-            <textarea aria-label=label prop:value=move || conn.settings.with(get)
+        <label class="wide">{t(label)}
+            <textarea aria-label=t(label) prop:value=move || conn.settings.with(get)
                 on:input=move |ev| conn.settings.update(|s| set(s, event_target_value(&ev)))></textarea>
         </label>
     }
@@ -88,12 +89,12 @@ pub(super) fn ConnectionForm(conn: Conn) -> impl IntoView {
     let page_is_https =
         web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:");
     view! {
-        <form class="connection-form" aria-label="Connection settings" on:submit=|ev| ev.prevent_default()>
+        <form class="connection-form" aria-label=t("Connection settings") on:submit=|ev| ev.prevent_default()>
             <fieldset>
-                <legend>"General"</legend>
+                <legend>{t("General")}</legend>
                 {text_field(conn, "Name", "text", |s| s.name.clone(), |s, v| s.name = v)}
-                <label>"Protocol"
-                    <select aria-label="Protocol"
+                <label>{t("Protocol")}
+                    <select aria-label=t("Protocol")
                         prop:value=move || if plain_ws() { "ws://" } else { "wss://" }
                         on:change=move |ev| conn.settings.update(|s| s.scheme = if event_target_value(&ev) == "wss://" { Scheme::Wss } else { Scheme::Ws })
                     >
@@ -105,11 +106,11 @@ pub(super) fn ConnectionForm(conn: Conn) -> impl IntoView {
                 {number_field(conn, "Port", |s| u32::from(s.port), |s, v| s.port = u16::try_from(v).unwrap_or(s.port))}
                 {text_field(conn, "Path", "text", |s| s.path.clone(), |s, v| s.path = v)}
                 <p class="note" hidden=move || !(page_is_https && plain_ws())>
-                    "This page is served over https: the browser blocks ws:// connections from it (mixed content). Use wss://."
+                    {t("This page is served over https: the browser blocks ws:// connections from it (mixed content). Use wss://.")}
                 </p>
                 <div class="with-action">
                     {text_field(conn, "Client ID", "text", |s| s.client_id.clone(), |s, v| s.client_id = v)}
-                    <button type="button" aria-label="Regenerate Client ID" on:click=move |_| conn.settings.update(|s| s.client_id = super::random_client_id())>"↻"</button>
+                    <button type="button" aria-label=t("Regenerate Client ID") on:click=move |_| conn.settings.update(|s| s.client_id = super::random_client_id())>"↻"</button>
                 </div>
                 {text_field(conn, "Username", "text", |s| s.username.clone(), |s, v| s.username = v)}
                 {text_field(conn, "Password", "password", |s| s.password.clone(), |s, v| s.password = v)}
@@ -119,9 +120,9 @@ pub(super) fn ConnectionForm(conn: Conn) -> impl IntoView {
                 </p>
             </fieldset>
             <fieldset>
-                <legend>"Advanced"</legend>
-                <label>"MQTT Version"
-                    <select aria-label="MQTT Version"
+                <legend>{t("Advanced")}</legend>
+                <label>{t("MQTT Version")}
+                    <select aria-label=t("MQTT Version")
                         prop:value=move || conn.settings.with(|s| version_label(s.version))
                         on:change=move |ev| conn.settings.update(|s| s.version = version_from(&event_target_value(&ev)))
                     >
@@ -145,7 +146,7 @@ pub(super) fn ConnectionForm(conn: Conn) -> impl IntoView {
                     {text_area(conn, "User Properties", |s| s.user_properties.clone(), |s, v| s.user_properties = v)}
                     {check_field(conn, "Enhanced Authentication (SCRAM-SHA-256)", |s| s.scram, |s, v| s.scram = v)}
                     <p class="note" hidden=move || conn.settings.with(|s| !s.scram)>
-                        "The username and password prove themselves in the AUTH exchange; the password never goes to the broker."
+                        {t("The username and password prove themselves in the AUTH exchange; the password never goes to the broker.")}
                     </p>
                 </Show>
             </fieldset>

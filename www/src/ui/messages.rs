@@ -10,11 +10,12 @@
 
 use leptos::html::Div;
 use leptos::prelude::*;
+use wasmqtt::topic::TopicFilter;
 
 use super::state::Conn;
+use super::t;
 use crate::model::{Direction, MessageRecord, PayloadFormat};
 use crate::subscription_look::{covers, Palette};
-use wasmqtt::topic::TopicFilter;
 
 /// The height of a row, bubble and gap, in CSS pixels (style.css sizes the bubble to match).
 /// Heights and offsets are set through the CSSOM (`style:`), which the page's CSP allows,
@@ -149,34 +150,36 @@ pub(super) fn Messages(conn: Conn) -> impl IntoView {
     };
     let tab_button = move |which: Tab, label: &'static str| {
         view! {
-            <button role="tab" aria-selected=move || (tab.get() == which).to_string() on:click=move |_| tab.set(which)>{label}</button>
+            <button role="tab" aria-selected=move || (tab.get() == which).to_string() on:click=move |_| tab.set(which)>{t(label)}</button>
         }
     };
+    let (of, messages_word) = (t("of"), t("messages"));
     view! {
-        <section class="pane messages" aria-label="Messages">
+        <section class="pane messages" aria-label=t("Messages")>
             <div class="messages-toolbar">
-                <div role="tablist" aria-label="Message filter">
+                <div role="tablist" aria-label=t("Message filter")>
                     {tab_button(Tab::All, "All")}
                     {tab_button(Tab::Received, "Received")}
                     {tab_button(Tab::Published, "Published")}
                 </div>
-                <label>"View as"
-                    <select aria-label="View as" on:change=move |ev| {
+                <label>{t("View as")}
+                    <select aria-label=t("View as") on:change=move |ev| {
                         if let Some(f) = PayloadFormat::from_label(&event_target_value(&ev)) { format.set(f) }
                     }>
                         {PayloadFormat::ALL.into_iter().map(|f| view! { <option value=f.label()>{f.label()}</option> }).collect_view()}
                     </select>
                 </label>
                 {move || conn.topic_filter.get().map(|f| view! {
-                    <button class="chip" aria-label="Clear topic filter" on:click=move |_| conn.topic_filter.set(None)>
+                    <button class="chip" aria-label=t("Clear topic filter") on:click=move |_| conn.topic_filter.set(None)>
                         {format!("{f} ×")}
                     </button>
                 })}
                 <span class="count">{move || {
                     let (shown, total) = (shown.with(Shown::len), conn.log.with(|l| l.len()));
-                    if shown == total { format!("{total} messages") } else { format!("{shown} of {total} messages") }
+                    let (of, messages) = (of(), messages_word());
+                    if shown == total { format!("{total} {messages}") } else { format!("{shown} {of} {total} {messages}") }
                 }}</span>
-                <button on:click=move |_| { conn.log.update(|l| l.clear()); selected.set(None); }>"Clear"</button>
+                <button on:click=move |_| { conn.log.update(|l| l.clear()); selected.set(None); }>{t("Clear")}</button>
             </div>
             <div class="message-list" node_ref=list on:scroll=on_scroll>
                 <ol class="message-rows" style:height=move || format!("{}px", shown.with(Shown::len) as f64 * ROW_PX)>
@@ -240,8 +243,8 @@ fn MessageRow(
             <div class="meta">
                 <span class="topic">{m.topic.clone()}</span>
                 <span class="badge">{format!("QoS {}", m.qos as u8)}</span>
-                {m.retain.then(|| view! { <span class="badge retained">"Retained"</span> })}
-                {(properties > 0).then(|| view! { <span class="badge">{format!("{properties} properties")}</span> })}
+                {m.retain.then(|| view! { <span class="badge retained">{t("Retained")}</span> })}
+                {(properties > 0).then(|| { let word = t("properties"); view! { <span class="badge">{move || format!("{properties} {}", word())}</span> } })}
             </div>
             <pre class="payload">{preview}</pre>
             <time class="time">{local_time(m.time_ms)}</time>
@@ -260,6 +263,8 @@ fn MessageDetails(
     let seq = m.seq;
     let payload = m.payload.clone();
     let copied = RwSignal::new(false);
+    let (copied_text, copy_text) = (t("Copied"), t("Copy"));
+    let (side_label, time) = (t(side(&m)), local_time(m.time_ms));
     let copy = {
         let payload = payload.clone();
         move |_| {
@@ -271,21 +276,21 @@ fn MessageDetails(
         }
     };
     view! {
-        <section class="message-details" aria-label="Message details">
+        <section class="message-details" aria-label=t("Message details")>
             <div class="meta">
                 <span class="topic">{m.topic.clone()}</span>
                 <span class="badge">{format!("QoS {}", m.qos as u8)}</span>
-                {m.retain.then(|| view! { <span class="badge retained">"Retained"</span> })}
-                <time class="time">{format!("{} {}", side(&m), local_time(m.time_ms))}</time>
+                {m.retain.then(|| view! { <span class="badge retained">{t("Retained")}</span> })}
+                <time class="time">{move || format!("{} {time}", side_label())}</time>
                 <span class="actions">
-                    <button on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
-                    <button on:click=move |_| { conn.log.update(|l| { l.remove(seq); }); selected.set(None); }>"Delete"</button>
-                    <button aria-label="Close details" on:click=move |_| selected.set(None)>"×"</button>
+                    <button on:click=copy>{move || if copied.get() { copied_text() } else { copy_text() }}</button>
+                    <button on:click=move |_| { conn.log.update(|l| { l.remove(seq); }); selected.set(None); }>{t("Delete")}</button>
+                    <button aria-label=t("Close details") on:click=move |_| selected.set(None)>"×"</button>
                 </span>
             </div>
             <pre class="payload">{move || format.get().render(&payload)}</pre>
             {(!m.properties.is_empty()).then(|| view! {
-                <dl class="message-properties" aria-label="Properties">
+                <dl class="message-properties" aria-label=t("Properties")>
                     {m.properties.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}
                 </dl>
             })}

@@ -4,6 +4,7 @@
 // `#[component]` generates a public props struct for every component, private ones too.
 #![allow(unreachable_pub)]
 
+mod chart;
 mod connection_form;
 mod messages;
 mod packets;
@@ -18,8 +19,22 @@ mod will_form;
 
 use leptos::prelude::*;
 
+use crate::i18n::{tr, Lang};
 use crate::model::ConnectionSettings;
 pub use state::{Conn, Status};
+
+/// The interface language the app provides to every view.
+pub(super) fn lang() -> RwSignal<Lang> {
+    use_context::<RwSignal<Lang>>().unwrap_or_else(|| RwSignal::new(Lang::En))
+}
+
+/// `english` in the interface language, as a text that follows a change of language.
+pub(super) fn t(
+    english: &'static str,
+) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+    let lang = lang();
+    move || tr(lang.get(), english)
+}
 
 /// The handbook's local mosquitto WebSocket listener, where `scripts/run` starts it.
 const LOCAL_BROKER: &str = "ws://127.0.0.1:8083/mqtt";
@@ -58,6 +73,10 @@ pub fn start() {
 
 #[component]
 fn App() -> impl IntoView {
+    // The interface language, for every view below (`t`).
+    let lang = RwSignal::new(settings::saved_lang());
+    settings::apply_lang(lang.get_untracked());
+    provide_context(lang);
     let list: Vec<Conn> = match storage::load() {
         Some(saved) => {
             saved.connections.into_iter().zip(1..).map(|(c, id)| storage::restore(id, c)).collect()
@@ -107,12 +126,12 @@ fn App() -> impl IntoView {
     };
     view! {
         <div class="app">
-            <nav class="sidebar" aria-label="Connections">
+            <nav class="sidebar" aria-label=t("Connections")>
                 <div class="brand">"wasmqtt"</div>
-                <button class="primary" on:click=new_connection>"New Connection"</button>
-                <input class="search" type="search" placeholder="Search" aria-label="Search connections"
+                <button class="primary" on:click=new_connection>{t("New Connection")}</button>
+                <input class="search" type="search" placeholder=t("Search") aria-label=t("Search connections")
                     prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
-                <p class="note" hidden=move || !shown().is_empty()>"No connection matches."</p>
+                <p class="note" hidden=move || !shown().is_empty()>{t("No connection matches.")}</p>
                 <ul class="connection-list">
                     <For each=shown key=|c| c.id let:conn>
                         <li>
@@ -143,6 +162,7 @@ fn App() -> impl IntoView {
 enum View {
     Messages,
     Topics,
+    Chart,
     Packets,
     Info,
 }
@@ -156,6 +176,7 @@ fn Workspace(
     next_id: StoredValue<u32>,
     owner: StoredValue<Owner>,
 ) -> impl IntoView {
+    let lang = lang();
     let duplicate = move |_| {
         let id = next_id.get_value();
         next_id.set_value(id + 1);
@@ -177,7 +198,7 @@ fn Workspace(
     let view_tab = RwSignal::new(View::Messages);
     let view_button = move |which: View, label: &'static str| {
         view! {
-            <button role="tab" aria-selected=move || (view_tab.get() == which).to_string() on:click=move |_| view_tab.set(which)>{label}</button>
+            <button role="tab" aria-selected=move || (view_tab.get() == which).to_string() on:click=move |_| view_tab.set(which)>{t(label)}</button>
         }
     };
     let connected = move || {
@@ -198,20 +219,21 @@ fn Workspace(
             <h1>{move || conn.settings.with(|s| s.name.clone())}</h1>
             <span class="url">{move || conn.settings.with(|s| s.url())}</span>
             <span class="status" role="status">{move || match conn.status.get() {
-                Status::Disconnected(Some(why)) => format!("Disconnected: {why}"),
-                Status::Reconnecting(why) => format!("Reconnecting: {why}"),
-                other => other.label().to_owned(),
+                Status::Disconnected(Some(why)) => format!("{}: {why}", tr(lang.get(), "Disconnected")),
+                Status::Reconnecting(why) => format!("{}: {why}", tr(lang.get(), "Reconnecting")),
+                other => tr(lang.get(), other.label()).to_owned(),
             }}</span>
-            <div role="tablist" aria-label="View" class="view-tabs">
+            <div role="tablist" aria-label=t("View") class="view-tabs">
                 {view_button(View::Messages, "Messages")}
                 {view_button(View::Topics, "Topics")}
+                {view_button(View::Chart, "Chart")}
                 {view_button(View::Packets, "Packets")}
                 {view_button(View::Info, "Info")}
             </div>
-            <button on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
-            <button on:click=duplicate>"Duplicate"</button>
-            <button on:click=delete>"Delete"</button>
-            <button class="primary" on:click=toggle>{move || if connected() { "Disconnect" } else { "Connect" }}</button>
+            <button on:click=move |_| editing.update(|e| *e = !*e)>{t("Edit")}</button>
+            <button on:click=duplicate>{t("Duplicate")}</button>
+            <button on:click=delete>{t("Delete")}</button>
+            <button class="primary" on:click=toggle>{move || tr(lang.get(), if connected() { "Disconnect" } else { "Connect" })}</button>
         </header>
         <p class="error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
         <Show when=move || editing.get()>
@@ -227,6 +249,7 @@ fn Workspace(
                     </div>
                 }.into_any(),
                 View::Topics => view! { <topics::Topics conn /> }.into_any(),
+                View::Chart => view! { <chart::Chart conn /> }.into_any(),
                 View::Packets => view! { <packets::Packets conn /> }.into_any(),
                 View::Info => view! { <packets::ConnectionInfo conn /> }.into_any(),
             }}
@@ -238,9 +261,9 @@ fn Workspace(
 #[component]
 fn QosSelect(qos: RwSignal<u8>) -> impl IntoView {
     view! {
-        <label>"QoS"
+        <label>{t("QoS")}
             <select
-                aria-label="QoS"
+                aria-label=t("QoS")
                 prop:value=move || qos.get().to_string()
                 on:change=move |ev| qos.set(event_target_value(&ev).parse().unwrap_or(0))
             >

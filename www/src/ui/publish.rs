@@ -2,10 +2,10 @@
 //! history of the connection's last publishes fills the box again.
 
 use leptos::prelude::*;
-
 use wasmqtt::codec::ProtocolVersion;
 
 use super::state::Conn;
+use super::t;
 use crate::history::PublishDraft;
 use crate::model::{PayloadFormat, PublishPropertiesForm};
 
@@ -57,20 +57,20 @@ pub(super) fn Publish(conn: Conn) -> impl IntoView {
                            get: fn(&PublishPropertiesForm) -> String,
                            set: fn(&mut PublishPropertiesForm, String)| {
         view! {
-            <label>{label}
-                <input type="text" aria-label=label prop:value=move || props.with(get)
+            <label>{t(label)}
+                <input type="text" aria-label=t(label) prop:value=move || props.with(get)
                     on:input=move |ev| props.update(|p| set(p, event_target_value(&ev))) />
             </label>
         }
     };
     view! {
-        <section class="pane publish" aria-label="Publish">
+        <section class="pane publish" aria-label=t("Publish")>
             <div class="publish-options">
-                <label class="grow">"Topic"
-                    <input type="text" aria-label="Topic" prop:value=move || topic.get() on:input=move |ev| topic.set(event_target_value(&ev)) />
+                <label class="grow">{t("Topic")}
+                    <input type="text" aria-label=t("Topic") prop:value=move || topic.get() on:input=move |ev| topic.set(event_target_value(&ev)) />
                 </label>
-                <label>"Format"
-                    <select aria-label="Format" on:change=move |ev| {
+                <label>{t("Format")}
+                    <select aria-label=t("Format") on:change=move |ev| {
                         if let Some(f) = PayloadFormat::from_label(&event_target_value(&ev)) { format.set(f) }
                     }>
                         {PayloadFormat::ALL.into_iter().map(|f| view! {
@@ -81,12 +81,12 @@ pub(super) fn Publish(conn: Conn) -> impl IntoView {
                 <super::QosSelect qos />
                 <label class="check">
                     <input type="checkbox" prop:checked=move || retain.get() on:change=move |ev| retain.set(event_target_checked(&ev)) />
-                    "Retain"
+                    {t("Retain")}
                 </label>
             </div>
-            <label class="payload-editor">"Payload"
+            <label class="payload-editor">{t("Payload")}
                 <textarea
-                    aria-label="Payload"
+                    aria-label=t("Payload")
                     prop:value=move || payload.get()
                     on:input=move |ev| payload.set(event_target_value(&ev))
                     on:keydown=move |ev: web_sys::KeyboardEvent| {
@@ -99,20 +99,20 @@ pub(super) fn Publish(conn: Conn) -> impl IntoView {
             </label>
             <Show when=v5>
                 <details class="publish-properties">
-                    <summary>"MQTT 5.0 Properties"</summary>
+                    <summary>{t("MQTT 5.0 Properties")}</summary>
                     <div class="property-grid">
                         <label class="check">
                             <input type="checkbox" prop:checked=move || props.with(|p| p.utf8)
                                 on:change=move |ev| props.update(|p| p.utf8 = event_target_checked(&ev)) />
-                            "Payload Format Indicator (UTF-8)"
+                            {t("Payload Format Indicator (UTF-8)")}
                         </label>
                         {prop_field("Message Expiry Interval", |p| p.message_expiry.clone(), |p, v| p.message_expiry = v)}
                         {prop_field("Content Type", |p| p.content_type.clone(), |p, v| p.content_type = v)}
                         {prop_field("Topic Alias", |p| p.topic_alias.clone(), |p, v| p.topic_alias = v)}
                         {prop_field("Response Topic", |p| p.response_topic.clone(), |p, v| p.response_topic = v)}
                         {prop_field("Correlation Data", |p| p.correlation_data.clone(), |p, v| p.correlation_data = v)}
-                        <label class="wide">"User Properties (key=value per line)"
-                            <textarea aria-label="User Properties" prop:value=move || props.with(|p| p.user_properties.clone())
+                        <label class="wide">{t("User Properties (key=value per line)")}
+                            <textarea aria-label=t("User Properties") prop:value=move || props.with(|p| p.user_properties.clone())
                                 on:input=move |ev| props.update(|p| p.user_properties = event_target_value(&ev))></textarea>
                         </label>
                     </div>
@@ -120,7 +120,7 @@ pub(super) fn Publish(conn: Conn) -> impl IntoView {
             </Show>
             <p class="error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
             <div class="publish-actions">
-                <select aria-label="Publish history" class="history"
+                <select aria-label=t("Publish history") class="history"
                     prop:value=""
                     disabled=move || conn.history.with(|h| h.is_empty())
                     on:change=move |ev| {
@@ -130,12 +130,12 @@ pub(super) fn Publish(conn: Conn) -> impl IntoView {
                             let _ = js_sys::Reflect::set(&select, &"value".into(), &"".into());
                         }
                     }>
-                    <option value="">{move || format!("History ({})", conn.history.with(|h| h.entries().len()))}</option>
+                    <option value="">{move || format!("{} ({})", t("History")(), conn.history.with(|h| h.entries().len()))}</option>
                     {move || conn.history.with(|h| h.entries().iter().enumerate().map(|(i, d)| view! {
                         <option value=i.to_string()>{d.summary()}</option>
                     }).collect_view())}
                 </select>
-                <button class="primary send" on:click=move |_| send()>"Send"</button>
+                <button class="primary send" on:click=move |_| send()>{t("Send")}</button>
             </div>
         </section>
     }

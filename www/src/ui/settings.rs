@@ -1,8 +1,13 @@
-//! App settings: the colour theme (light, dark, or the system's), kept across reloads.
+//! App settings: the colour theme (light, dark, or the system's) and the language (English or
+//! Chinese), kept across reloads.
 
 use leptos::prelude::*;
 
+use super::t;
+use crate::i18n::Lang;
+
 const THEME_KEY: &str = "wasmqtt.theme";
+const LANG_KEY: &str = "wasmqtt.lang";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -23,8 +28,36 @@ pub(super) fn apply_saved_theme() {
     apply(theme.as_deref().unwrap_or("system"));
 }
 
+/// The language chosen before, else the browser's when it prefers Chinese, else English.
+pub(super) fn saved_lang() -> Lang {
+    let saved = storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
+    let browser = || web_sys::window()?.navigator().language();
+    match saved.as_deref().and_then(Lang::from_tag) {
+        Some(lang) => lang,
+        None if browser().is_some_and(|l| l.starts_with("zh")) => Lang::Zh,
+        None => Lang::En,
+    }
+}
+
+/// Puts `lang` on `<html lang>`, for screen readers, fonts and the browser's translator.
+pub(super) fn apply_lang(lang: Lang) {
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+    if let Some(root) = root {
+        let _ = root.set_attribute("lang", lang.tag());
+    }
+}
+
 #[component]
 pub(super) fn Settings() -> impl IntoView {
+    let lang = super::lang();
+    let choose_lang = move |tag: String| {
+        let chosen = Lang::from_tag(&tag).unwrap_or_default();
+        apply_lang(chosen);
+        if let Some(s) = storage() {
+            let _ = s.set_item(LANG_KEY, chosen.tag());
+        }
+        lang.set(chosen);
+    };
     let theme = RwSignal::new(
         storage()
             .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
@@ -38,12 +71,18 @@ pub(super) fn Settings() -> impl IntoView {
         theme.set(value);
     };
     view! {
-        <div class="settings" role="group" aria-label="Settings">
-            <label>"Theme"
-                <select aria-label="Theme" prop:value=move || theme.get() on:change=move |ev| choose(event_target_value(&ev))>
-                    <option value="system">"System"</option>
-                    <option value="light">"Light"</option>
-                    <option value="dark">"Dark"</option>
+        <div class="settings" role="group" aria-label=t("Settings")>
+            <label>{t("Theme")}
+                <select aria-label=t("Theme") prop:value=move || theme.get() on:change=move |ev| choose(event_target_value(&ev))>
+                    <option value="system">{t("System")}</option>
+                    <option value="light">{t("Light")}</option>
+                    <option value="dark">{t("Dark")}</option>
+                </select>
+            </label>
+            <label>{t("Language")}
+                <select aria-label=t("Language") prop:value=move || lang.get().tag() on:change=move |ev| choose_lang(event_target_value(&ev))>
+                    <option value="en">"English"</option>
+                    <option value="zh-CN">"中文"</option>
                 </select>
             </label>
         </div>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasmqtt::codec::ProtocolVersion;
 
 use super::state::{Conn, SubscriptionRow};
+use super::t;
 use crate::model::SubscriptionSettings;
 use crate::subscription_look::{color_after, is_color};
 
@@ -61,43 +62,43 @@ pub(super) fn Subscriptions(conn: Conn) -> impl IntoView {
         error.set(None);
     };
     view! {
-        <section class="pane subscriptions" aria-label="Subscriptions">
-            <h2>"Subscriptions"</h2>
-            <form class="new-subscription" aria-label="New Subscription" novalidate=true on:submit=move |ev| { ev.prevent_default(); subscribe(); }>
-                <label>"Topic"
-                    <input type="text" aria-label="Topic" prop:value=move || topic.get() on:input=move |ev| topic.set(event_target_value(&ev)) />
+        <section class="pane subscriptions" aria-label=t("Subscriptions")>
+            <h2>{t("Subscriptions")}</h2>
+            <form class="new-subscription" aria-label=t("New Subscription") novalidate=true on:submit=move |ev| { ev.prevent_default(); subscribe(); }>
+                <label>{t("Topic")}
+                    <input type="text" aria-label=t("Topic") prop:value=move || topic.get() on:input=move |ev| topic.set(event_target_value(&ev)) />
                 </label>
                 <super::QosSelect qos />
-                <label>"Alias"
-                    <input type="text" aria-label="Alias" prop:value=move || alias.get() on:input=move |ev| alias.set(event_target_value(&ev)) />
+                <label>{t("Alias")}
+                    <input type="text" aria-label=t("Alias") prop:value=move || alias.get() on:input=move |ev| alias.set(event_target_value(&ev)) />
                 </label>
-                <label>"Color"
-                    <input type="color" aria-label="Color" prop:value=color
+                <label>{t("Color")}
+                    <input type="color" aria-label=t("Color") prop:value=color
                         on:input=move |ev| { let c = event_target_value(&ev); if is_color(&c) { picked_color.set(Some(c)) } } />
                 </label>
                 <Show when=v5>
                     <label class="check">
                         <input type="checkbox" prop:checked=move || no_local.get() on:change=move |ev| no_local.set(event_target_checked(&ev)) />
-                        "No Local"
+                        {t("No Local")}
                     </label>
                     <label class="check">
                         <input type="checkbox" prop:checked=move || retain_as_published.get() on:change=move |ev| retain_as_published.set(event_target_checked(&ev)) />
-                        "Retain As Published"
+                        {t("Retain As Published")}
                     </label>
-                    <label>"Retain Handling"
-                        <select aria-label="Retain Handling" prop:value=move || retain_handling.get().to_string()
+                    <label>{t("Retain Handling")}
+                        <select aria-label=t("Retain Handling") prop:value=move || retain_handling.get().to_string()
                             on:change=move |ev| retain_handling.set(event_target_value(&ev).parse().unwrap_or(0))>
                             <option value="0">"0: send retained"</option>
                             <option value="1">"1: only if new"</option>
                             <option value="2">"2: never"</option>
                         </select>
                     </label>
-                    <label>"Subscription Identifier"
-                        <input type="number" min="1" aria-label="Subscription Identifier" prop:value=move || subscription_id.get()
+                    <label>{t("Subscription Identifier")}
+                        <input type="number" min="1" aria-label=t("Subscription Identifier") prop:value=move || subscription_id.get()
                             on:input=move |ev| subscription_id.set(event_target_value(&ev)) />
                     </label>
                 </Show>
-                <button type="submit" class="primary">"Subscribe"</button>
+                <button type="submit" class="primary">{t("Subscribe")}</button>
             </form>
             <p class="error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
             <ul class="subscription-list">
@@ -147,21 +148,21 @@ fn SubscriptionItem(row: SubscriptionRow, conn: Conn) -> impl IntoView {
     let name = if o.alias.is_empty() { row.filter.clone() } else { o.alias.clone() };
     view! {
         <li class="subscription" class:disabled=!row.enabled style:border-left-color=o.color.clone()>
-            <input type="checkbox" class="enable" aria-label=format!("Enable {}", row.filter)
+            <input type="checkbox" class="enable" aria-label=format!("{} {}", t("Enable")(), row.filter)
                 prop:checked=row.enabled on:change=enable />
-            <button class="filter" aria-label=format!("Show only {}", row.filter) title=row.filter.clone()
+            <button class="filter" aria-label=format!("{} {}", t("Show only")(), row.filter) title=row.filter.clone()
                 aria-pressed=move || shown().to_string() on:click=toggle_filter>{name}</button>
             <span class="badge">{format!("QoS {}", o.qos)}</span>
-            <input type="color" class="swatch" aria-label=format!("Color of {}", row.filter)
+            <input type="color" class="swatch" aria-label=format!("{} {}", t("Color of")(), row.filter)
                 prop:value=o.color.clone() on:change=recolor />
-            <button aria-label=format!("Unsubscribe {}", row.filter) on:click=move |_| { let _ = conn.unsubscribe(&filter.get_value()); }>"×"</button>
+            <button aria-label=format!("{} {}", t("Unsubscribe")(), row.filter) on:click=move |_| { let _ = conn.unsubscribe(&filter.get_value()); }>"×"</button>
             <span class="outcome">
                 {(!o.alias.is_empty()).then(|| format!("{} · ", row.filter))}
                 {match (&row.outcome, row.enabled) {
-                    (_, false) => "disabled".to_owned(),
-                    (None, true) => "waiting for SUBACK".to_owned(),
-                    (Some(Ok(granted)), true) => format!("granted QoS {granted}"),
-                    (Some(Err(reason)), true) => format!("refused: {reason}"),
+                    (_, false) => t("disabled")().to_owned(),
+                    (None, true) => t("waiting for SUBACK")().to_owned(),
+                    (Some(Ok(granted)), true) => format!("{} {granted}", t("granted QoS")()),
+                    (Some(Err(reason)), true) => format!("{} {reason}", t("refused:")()),
                 }}
                 {(!flags.is_empty()).then(|| format!(" · {}", flags.join(" · ")))}
             </span>

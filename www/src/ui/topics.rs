@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::state::Conn;
+use super::t;
 use crate::tree::TopicNode;
 
 /// Children rendered per level at most; the rest are counted.
@@ -12,12 +13,12 @@ const SHOWN: usize = 200;
 #[component]
 pub(super) fn Topics(conn: Conn) -> impl IntoView {
     view! {
-        <section class="pane topics" aria-label="Topic tree">
+        <section class="pane topics" aria-label=t("Topic tree")>
             <div class="packets-toolbar">
                 <span class="count">{move || format!("{} topics", conn.tree.with(|t| t.topic_count()))}</span>
-                <button on:click=move |_| conn.tree.update(|t| t.clear())>"Clear"</button>
+                <button on:click=move |_| conn.tree.update(|t| t.clear())>{t("Clear")}</button>
             </div>
-            <ul class="tree" role="tree" aria-label="Topics">
+            <ul class="tree" role="tree" aria-label=t("Topics")>
                 {move || conn.tree.with(|t| levels(t.root(), ""))}
             </ul>
         </section>
@@ -57,7 +58,7 @@ fn item(name: &str, node: &TopicNode, topic: &str) -> AnyView {
         <span class="level">{label}</span>
         <span class="badge" title="messages on this topic and below">{node.total}</span>
         {value.map(|v| view! { <span class="value">{v}</span> })}
-        {retained.map(|v| view! { <span class="badge retained" title=format!("retained: {v}")>"Retained"</span> })}
+        {retained.map(|v| view! { <span class="badge retained" title=format!("retained: {v}")>{t("Retained")}</span> })}
     };
     if node.children.is_empty() {
         view! { <li role="treeitem" aria-label=topic.to_owned() class="leaf">{summary}</li> }

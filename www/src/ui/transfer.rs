@@ -5,6 +5,8 @@ use wasm_bindgen::JsCast;
 
 use super::state::Conn;
 use super::storage;
+use super::t;
+use crate::i18n::tr;
 use crate::model::SavedApp;
 
 /// Offers the connections as `wasmqtt-connections.json` for download, passwords left out
@@ -35,6 +37,7 @@ pub(super) fn Transfer(
     owner: StoredValue<Owner>,
 ) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
+    let lang = super::lang();
     let with_passwords = RwSignal::new(false);
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -60,7 +63,9 @@ pub(super) fn Transfer(
                         .collect();
                     conns.update(|list| list.extend(added));
                     let noun = if count == 1 { "connection" } else { "connections" };
-                    let _ = message.try_set(Some(format!("Imported {count} {noun}")));
+                    let l = lang.get_untracked();
+                    let text = format!("{} {count} {}", tr(l, "Imported"), tr(l, noun));
+                    let _ = message.try_set(Some(text));
                 }
                 Err(e) => {
                     let _ = message.try_set(Some(e));
@@ -73,14 +78,14 @@ pub(super) fn Transfer(
             <button on:click=move |_| {
                 let with = with_passwords.get_untracked();
                 if let Err(e) = conns.with_untracked(|list| export(list, with)) { message.set(Some(e)) }
-            }>"Export"</button>
+            }>{t("Export")}</button>
             <label class="check">
                 <input type="checkbox" prop:checked=move || with_passwords.get()
                     on:change=move |ev| with_passwords.set(event_target_checked(&ev)) />
-                "with passwords"
+                {t("with passwords")}
             </label>
-            <label class="import">"Import"
-                <input type="file" accept="application/json,.json" aria-label="Import" on:change=on_file />
+            <label class="import">{t("Import")}
+                <input type="file" accept="application/json,.json" aria-label=t("Import") on:change=on_file />
             </label>
         </div>
         <p class="transfer-message" role="status" hidden=move || message.with(Option::is_none)>{move || message.get()}</p>

@@ -6,16 +6,17 @@ use wasmqtt::codec::ProtocolVersion;
 
 use super::connection_form::{check_field, number_field, text_area, text_field};
 use super::state::Conn;
+use super::t;
 
 #[component]
 pub(super) fn WillForm(conn: Conn) -> impl IntoView {
     let v5 = move || conn.settings.with(|s| s.version == ProtocolVersion::V5);
     view! {
         <fieldset>
-            <legend>"Last Will"</legend>
+            <legend>{t("Last Will")}</legend>
             {text_field(conn, "Will Topic", "text", |s| s.will.topic.clone(), |s, v| s.will.topic = v)}
-            <label>"Will QoS"
-                <select aria-label="Will QoS"
+            <label>{t("Will QoS")}
+                <select aria-label=t("Will QoS")
                     prop:value=move || conn.settings.with(|s| s.will.qos.to_string())
                     on:change=move |ev| conn.settings.update(|s| s.will.qos = event_target_value(&ev).parse().unwrap_or(0))
                 >
