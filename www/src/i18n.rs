@@ -159,6 +159,7 @@ const ZH: &[(&str, &str)] = &[
     ("Published", "已发布"),
     ("View as", "显示为"),
     ("messages", "条消息"),
+    ("message", "条消息"),
     ("of", "/"),
     ("Clear", "清空"),
     ("Clear topic filter", "清除主题筛选"),

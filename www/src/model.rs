@@ -307,7 +307,35 @@ pub type MessageLog = CappedLog<MessageRecord>;
 impl<T: Numbered> CappedLog<T> {
     /// An empty log that keeps at most `cap` records.
     pub fn new(cap: usize) -> Self {
-        Self { cap: cap.max(1), next_seq: 0, items: VecDeque::new() }
+        Self::numbered_from(cap, 0)
+    }
+
+    /// An empty log whose first record is numbered `first`: a page numbers from its start time,
+    /// so that records stored by earlier pages keep smaller numbers than its own.
+    pub fn numbered_from(cap: usize, first: u64) -> Self {
+        Self { cap: cap.max(1), next_seq: first, items: VecDeque::new() }
+    }
+
+    /// Puts records read back from storage before the ones held (those numbered from the
+    /// oldest held on are left out: they are here already), keeping the newest `cap`.
+    pub fn prepend_older(&mut self, mut older: Vec<T>) {
+        let first_held = self.items.front().map(Numbered::seq);
+        older.retain(|r| first_held.is_none_or(|first| r.seq() < first));
+        older.sort_by_key(Numbered::seq);
+        if let Some(last) = older.last() {
+            self.next_seq = self.next_seq.max(last.seq() + 1);
+        }
+        for record in older.into_iter().rev() {
+            self.items.push_front(record);
+        }
+        while self.items.len() > self.cap {
+            self.items.pop_front();
+        }
+    }
+
+    /// How many records the log keeps at most.
+    pub fn cap(&self) -> usize {
+        self.cap
     }
 
     /// Adds a record (its `seq` is assigned here); drops the oldest past the cap.
@@ -521,6 +549,10 @@ pub struct SavedConnection {
     /// Its subscriptions.
     #[serde(default)]
     pub subscriptions: Vec<SavedSubscription>,
+    /// Where its messages are kept in this browser's IndexedDB (left out of exports: an
+    /// imported connection starts its own).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
     /// Its last publishes (kept across reloads, left out of exports).
     #[serde(default, skip_serializing_if = "PublishHistory::is_empty")]
     pub history: PublishHistory,
@@ -563,6 +595,7 @@ impl SavedApp {
                 c.settings.password.clear();
             }
             c.history.clear();
+            c.key.clear();
         }
         self
     }

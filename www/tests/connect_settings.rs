@@ -110,6 +110,7 @@ fn older_saved_connections_read_back_with_the_new_settings_at_their_defaults() {
         connections: vec![wasmqtt_app::model::SavedConnection {
             settings: settings(),
             subscriptions: Vec::new(),
+            key: String::new(),
             history: Default::default(),
         }],
     }

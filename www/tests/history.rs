@@ -51,7 +51,12 @@ fn the_history_is_stored_with_its_connection_but_not_exported() {
     history.record(draft("private/topic", "secret payload"));
     let app = SavedApp {
         format: SavedApp::FORMAT,
-        connections: vec![SavedConnection { settings, subscriptions: Vec::new(), history }],
+        connections: vec![SavedConnection {
+            settings,
+            subscriptions: Vec::new(),
+            key: "k1".into(),
+            history,
+        }],
     };
     let stored = app.clone().for_storage().to_json();
     assert_eq!(SavedApp::from_json(&stored).unwrap(), app, "kept across reloads");

@@ -96,6 +96,28 @@ fn records_are_found_by_seq_and_deleted_one_by_one_also_past_the_cap() {
 }
 
 #[test]
+fn messages_read_back_from_storage_go_before_the_new_ones_of_this_page() {
+    // An earlier page stored 10..15; this page numbers from 1000 and has two already.
+    let mut log = MessageLog::numbered_from(5, 1000);
+    log.extend([record("new/a"), record("new/b")]);
+    let stored: Vec<MessageRecord> = (10..15)
+        .rev()
+        .map(|seq| MessageRecord { seq, ..record(&format!("old/{seq}")) })
+        .chain([MessageRecord { seq: 1000, ..record("already here") }])
+        .collect();
+    log.prepend_older(stored);
+    let topics: Vec<&str> = log.iter().map(|m| m.topic.as_str()).collect();
+    assert_eq!(topics, ["old/12", "old/13", "old/14", "new/a", "new/b"], "oldest first, capped");
+    let seqs: Vec<u64> = log.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, [12, 13, 14, 1000, 1001], "numbers kept, in order");
+    assert_eq!(log.push(record("next")), 1002);
+    let mut empty = MessageLog::numbered_from(5, 7);
+    empty.prepend_older(vec![MessageRecord { seq: 40, ..record("later") }]);
+    assert_eq!(empty.push(record("after")), 41, "numbers continue past what was read back");
+    assert_eq!(empty.cap(), 5);
+}
+
+#[test]
 fn payload_views_render_and_parse_back() {
     let bytes = b"{\"a\":[1,2.5e3,true,null],\"b\":\"x\\\"y\"}";
     let pretty = PayloadFormat::Json.render(bytes);
@@ -165,6 +187,7 @@ fn connections_survive_a_save_and_load_and_bad_files_are_refused_by_reason() {
                 },
                 enabled: true,
             }],
+            key: String::new(),
             history: Default::default(),
         }],
     };
@@ -192,7 +215,12 @@ fn passwords_are_stored_only_when_remembered_and_exported_only_when_asked() {
         let mut settings = ConnectionSettings::for_url(name, "ws://h:1/mqtt", name).unwrap();
         settings.password = format!("{name}-secret");
         settings.remember_password = remember;
-        SavedConnection { settings, subscriptions: Vec::new(), history: Default::default() }
+        SavedConnection {
+            settings,
+            subscriptions: Vec::new(),
+            key: String::new(),
+            history: Default::default(),
+        }
     };
     let app = SavedApp {
         format: SavedApp::FORMAT,

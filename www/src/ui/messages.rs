@@ -153,7 +153,7 @@ pub(super) fn Messages(conn: Conn) -> impl IntoView {
             <button role="tab" aria-selected=move || (tab.get() == which).to_string() on:click=move |_| tab.set(which)>{t(label)}</button>
         }
     };
-    let (of, messages_word) = (t("of"), t("messages"));
+    let (of, messages_word, message_word) = (t("of"), t("messages"), t("message"));
     view! {
         <section class="pane messages" aria-label=t("Messages")>
             <div class="messages-toolbar">
@@ -176,10 +176,10 @@ pub(super) fn Messages(conn: Conn) -> impl IntoView {
                 })}
                 <span class="count">{move || {
                     let (shown, total) = (shown.with(Shown::len), conn.log.with(|l| l.len()));
-                    let (of, messages) = (of(), messages_word());
+                    let (of, messages) = (of(), if total == 1 { message_word() } else { messages_word() });
                     if shown == total { format!("{total} {messages}") } else { format!("{shown} {of} {total} {messages}") }
                 }}</span>
-                <button on:click=move |_| { conn.log.update(|l| l.clear()); selected.set(None); }>{t("Clear")}</button>
+                <button on:click=move |_| { conn.clear_messages(); selected.set(None); }>{t("Clear")}</button>
             </div>
             <div class="message-list" node_ref=list on:scroll=on_scroll>
                 <ol class="message-rows" style:height=move || format!("{}px", shown.with(Shown::len) as f64 * ROW_PX)>
@@ -284,7 +284,7 @@ fn MessageDetails(
                 <time class="time">{move || format!("{} {time}", side_label())}</time>
                 <span class="actions">
                     <button on:click=copy>{move || if copied.get() { copied_text() } else { copy_text() }}</button>
-                    <button on:click=move |_| { conn.log.update(|l| { l.remove(seq); }); selected.set(None); }>{t("Delete")}</button>
+                    <button on:click=move |_| { conn.delete_message(seq); selected.set(None); }>{t("Delete")}</button>
                     <button aria-label=t("Close details") on:click=move |_| selected.set(None)>"×"</button>
                 </span>
             </div>

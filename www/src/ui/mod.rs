@@ -6,6 +6,7 @@
 
 mod chart;
 mod connection_form;
+mod message_store;
 mod messages;
 mod packets;
 mod publish;
@@ -189,6 +190,7 @@ fn Workspace(
     };
     let delete = move |_| {
         conn.disconnect();
+        conn.clear_messages();
         conns.update(|list| list.retain(|c| c.id != conn.id));
         if let Some(first) = conns.with_untracked(|list| list.first().map(|c| c.id)) {
             selected.set(first);

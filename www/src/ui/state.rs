@@ -116,6 +116,10 @@ pub struct Conn {
     pub history: RwSignal<PublishHistory>,
     /// The subscription filter whose messages alone are shown, if one was chosen.
     pub topic_filter: RwSignal<Option<String>>,
+    /// Where its messages are kept in IndexedDB; stable across reloads.
+    pub key: StoredValue<String>,
+    /// Its stored messages have been read back (until then nothing is trimmed from storage).
+    store_loaded: StoredValue<bool>,
     /// The session over its WebSocket while connected or retrying.
     link: StoredValue<Option<Connection>, LocalStorage>,
     /// The subscription rows still to be made on the current session (after a connect).
@@ -137,7 +141,12 @@ impl Conn {
             id,
             settings: RwSignal::new(settings),
             status: RwSignal::new(Status::Disconnected(None)),
-            log: RwSignal::new(MessageLog::new(LOG_CAP)),
+            // Numbered from the page's start time (a thousand per millisecond fit below the
+            // next page's numbers, and 2^53), so stored messages sort before new ones.
+            log: RwSignal::new(MessageLog::numbered_from(
+                LOG_CAP,
+                (js_sys::Date::now() as u64) << 10,
+            )),
             subscriptions: RwSignal::new(Vec::new()),
             unread: RwSignal::new(0),
             packets: RwSignal::new(PacketLog::new(PACKET_CAP)),
@@ -145,10 +154,37 @@ impl Conn {
             tree: RwSignal::new(TopicTree::default()),
             history: RwSignal::new(PublishHistory::default()),
             topic_filter: RwSignal::new(None),
+            key: StoredValue::new(random_key()),
+            store_loaded: StoredValue::new(true),
             link: StoredValue::new_local(None),
             restore_pending: StoredValue::new(false),
             inbox: StoredValue::new(Inbox::default()),
         }
+    }
+
+    /// Uses the stored messages under `key` (a connection saved before) and reads them back;
+    /// new arrivals meanwhile stay after them.
+    pub fn use_stored_messages(self, key: String) {
+        self.key.set_value(key.clone());
+        self.store_loaded.set_value(false);
+        super::message_store::load(&key, move |records| {
+            let _ = self.log.try_update(|log| log.prepend_older(records));
+            self.store_loaded.set_value(true);
+        });
+    }
+
+    /// Deletes one message, here and in storage.
+    pub fn delete_message(self, seq: u64) {
+        self.log.update(|l| {
+            l.remove(seq);
+        });
+        self.key.with_value(|key| super::message_store::delete(key, seq, seq));
+    }
+
+    /// Deletes every message, here and in storage.
+    pub fn clear_messages(self) {
+        self.log.update(MessageLog::clear);
+        self.key.with_value(|key| super::message_store::delete_all(key));
     }
 
     /// Opens the session with the current settings.
@@ -360,7 +396,19 @@ impl Conn {
             self.packets.update(|log| log.extend(inbox.packets));
         }
         if !inbox.messages.is_empty() {
-            self.log.update(|log| log.extend(inbox.messages));
+            let count = inbox.messages.len();
+            let (added, oldest_kept) = self
+                .log
+                .try_update(|log| {
+                    log.extend(inbox.messages);
+                    let added: Vec<MessageRecord> =
+                        log.iter().skip(log.len().saturating_sub(count)).cloned().collect();
+                    // Once the stored messages are read back, what the log let go goes from storage.
+                    let full = self.store_loaded.get_value() && log.len() >= log.cap();
+                    (added, full.then(|| log.get(0).map(|m| m.seq)).flatten())
+                })
+                .unwrap_or_default();
+            self.key.with_value(|key| super::message_store::append(key, &added, oldest_kept));
         }
         if inbox.unread > 0 {
             self.unread.update(|n| *n += inbox.unread);
@@ -451,4 +499,10 @@ fn server_info(c: &wasmqtt::session::Connected) -> ServerInfo {
         info.push(("Reason String", r.as_str().to_owned()));
     }
     info
+}
+
+/// A fresh IndexedDB key for a connection's messages.
+fn random_key() -> String {
+    let part = || (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    format!("{:08x}{:08x}", part(), part())
 }

@@ -1,5 +1,5 @@
 //! Connections and their subscriptions kept in `localStorage` across reloads (settings only:
-//! a few kilobytes; messages will go to IndexedDB).
+//! a few kilobytes; messages are in IndexedDB, see `message_store`).
 
 use leptos::prelude::*;
 
@@ -35,6 +35,7 @@ pub(super) fn snapshot(conns: &[Conn]) -> SavedApp {
                         })
                         .collect()
                 }),
+                key: c.key.get_value(),
                 history: c.history.get(),
             })
             .collect(),
@@ -54,6 +55,9 @@ pub(super) fn save(app: SavedApp) {
 pub(super) fn restore(id: u32, saved: SavedConnection) -> Conn {
     let conn = Conn::new(id, saved.settings);
     conn.history.set(saved.history);
+    if !saved.key.is_empty() {
+        conn.use_stored_messages(saved.key);
+    }
     conn.subscriptions.set(
         saved
             .subscriptions
