@@ -2,6 +2,7 @@
 //! (`wasmqtt::wasm::Connection`). The state models are plain Rust and tested natively; the
 //! user interface is compiled for the browser only.
 
+pub mod app_settings;
 pub mod cbor;
 pub mod chart;
 pub mod encoding;

@@ -338,6 +338,14 @@ impl<T: Numbered> CappedLog<T> {
         self.cap
     }
 
+    /// Keeps at most `cap` records from now on; the oldest past it go at once.
+    pub fn set_cap(&mut self, cap: usize) {
+        self.cap = cap.max(1);
+        while self.items.len() > self.cap {
+            self.items.pop_front();
+        }
+    }
+
     /// Adds a record (its `seq` is assigned here); drops the oldest past the cap.
     pub fn push(&mut self, mut record: T) -> u64 {
         let seq = self.next_seq;

@@ -304,3 +304,22 @@ fn the_connection_search_finds_names_hosts_and_client_ids_ignoring_case() {
         assert!(!settings.matches(query), "{query:?} should not match");
     }
 }
+
+#[test]
+fn app_settings_default_like_mqttx_and_read_back_within_bounds() {
+    use wasmqtt_app::app_settings::AppSettings;
+    let defaults = AppSettings::default();
+    assert!(defaults.auto_resubscribe);
+    assert_eq!((defaults.max_attempts(), defaults.message_limit), (None, 100_000));
+    let mut s = defaults.clone();
+    s.auto_resubscribe = false;
+    s.max_reconnect_attempts = 3;
+    s.message_limit = 500;
+    assert_eq!(AppSettings::from_json(Some(&s.to_json())), s);
+    assert_eq!(s.max_attempts(), Some(3));
+    assert_eq!(AppSettings::from_json(None), defaults);
+    assert_eq!(AppSettings::from_json(Some("not json")), defaults);
+    assert_eq!(AppSettings::from_json(Some(r#"{"messageLimit": 1}"#)).message_limit, 10);
+    let partial = AppSettings::from_json(Some(r#"{"maxReconnectAttempts": 2}"#));
+    assert_eq!((partial.auto_resubscribe, partial.max_reconnect_attempts), (true, 2));
+}

@@ -149,7 +149,7 @@ fn App() -> impl IntoView {
                     </For>
                 </ul>
                 <transfer::Transfer conns next_id owner />
-                <settings::Settings />
+                <settings::Settings conns />
             </nav>
             <main class="workspace">
                 {move || current().map(|conn| view! { <Workspace conn conns selected editing next_id owner /> })}

@@ -19,9 +19,6 @@ use crate::model::{
 use crate::subscription_look::color_after;
 use crate::tree::TopicTree;
 
-/// Messages kept per connection before the oldest go.
-pub(crate) const LOG_CAP: usize = 100_000;
-
 /// Packets kept per connection for the inspector.
 const PACKET_CAP: usize = 10_000;
 
@@ -144,7 +141,7 @@ impl Conn {
             // Numbered from the page's start time (a thousand per millisecond fit below the
             // next page's numbers, and 2^53), so stored messages sort before new ones.
             log: RwSignal::new(MessageLog::numbered_from(
-                LOG_CAP,
+                super::settings::current().message_limit as usize,
                 (js_sys::Date::now() as u64) << 10,
             )),
             subscriptions: RwSignal::new(Vec::new()),
@@ -190,7 +187,10 @@ impl Conn {
     /// Opens the session with the current settings.
     pub fn connect(self, selected: RwSignal<u32>) -> Result<(), String> {
         let settings = self.settings.get_untracked();
-        let options = settings.session_options()?;
+        let mut options = settings.session_options()?;
+        let app = super::settings::current();
+        options.resubscribe = app.auto_resubscribe;
+        options.reconnect.max_attempts = app.max_attempts();
         let scram = settings.scram_credentials()?;
         self.status.set(Status::Connecting);
         let on_event = move |e| self.on_event(e, selected);
