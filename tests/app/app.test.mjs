@@ -346,6 +346,20 @@ test('CBOR and MessagePack: payloads are shown decoded, and JSON typed for publi
   await received('bin/mp').click();
   await messages.getByLabel('View as').selectOption('MessagePack');
   assert.equal(await details.locator('.payload').textContent(), '{\n  "compact": true,\n  "schema": 0\n}');
+  // JSON is shown pretty with its parts coloured (spans with classes, not markup from the payload).
+  await publish.getByLabel('Topic', { exact: true }).fill('bin/json');
+  await publish.getByLabel('Format', { exact: true }).selectOption('JSON');
+  await publish.getByLabel('Payload', { exact: true }).fill('{"t": 21.5, "ok": true, "s": "<b>x</b>"}');
+  await publish.getByRole('button', { name: 'Send' }).click();
+  await messages.getByLabel('View as').selectOption('JSON');
+  await received('bin/json').click();
+  const json = details.locator('.payload');
+  assert.deepEqual(await json.locator('.json-key').allTextContents(), ['"t"', '"ok"', '"s"']);
+  assert.deepEqual(await json.locator('.json-number').allTextContents(), ['21.5']);
+  assert.deepEqual(await json.locator('.json-literal').allTextContents(), ['true']);
+  assert.deepEqual(await json.locator('.json-string').allTextContents(), ['"<b>x</b>"']);
+  assert.equal(await json.locator('b').count(), 0, 'text, not markup');
+  await received('bin/mp').click();
   // Bytes that are not CBOR say why, then show themselves.
   await messages.getByLabel('View as').selectOption('CBOR');
   assert.match(await details.locator('.payload').textContent(), /^\(not CBOR: the payload ends at byte 18 inside a value of 20 bytes\)\n82 a7 63/);

@@ -175,3 +175,85 @@ impl Parser<'_> {
         (self.at > start).then_some(())
     }
 }
+
+/// What a piece of pretty-printed JSON is, for its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token {
+    /// An object key (with its quotes).
+    Key,
+    /// A string value.
+    String,
+    /// A number.
+    Number,
+    /// `true`, `false` or `null`.
+    Literal,
+    /// Brackets, commas, colons and whitespace.
+    Punctuation,
+}
+
+impl Token {
+    /// The CSS class of the token's span.
+    pub fn class(self) -> &'static str {
+        match self {
+            Token::Key => "json-key",
+            Token::String => "json-string",
+            Token::Number => "json-number",
+            Token::Literal => "json-literal",
+            Token::Punctuation => "json-punct",
+        }
+    }
+}
+
+/// `json` (as [`pretty`] makes it) cut into tokens that together give the text back: a string
+/// followed by `:` is a key. Text that is not JSON comes back as one punctuation token.
+pub fn highlight(json: &str) -> Vec<(Token, &str)> {
+    let bytes = json.as_bytes();
+    let mut out: Vec<(Token, &str)> = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let start = at;
+        let token = match bytes[at] {
+            b'"' => {
+                at += 1;
+                while at < bytes.len() && bytes[at] != b'"' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+                at = (at + 1).min(bytes.len());
+                let rest = json[at..].trim_start();
+                if rest.starts_with(':') {
+                    Token::Key
+                } else {
+                    Token::String
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                while at < bytes.len()
+                    && matches!(bytes[at], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    at += 1;
+                }
+                Token::Number
+            }
+            b't' | b'f' | b'n' => {
+                while at < bytes.len() && bytes[at].is_ascii_alphabetic() {
+                    at += 1;
+                }
+                Token::Literal
+            }
+            _ => {
+                while at < bytes.len()
+                    && !matches!(bytes[at], b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n')
+                {
+                    at += 1;
+                }
+                Token::Punctuation
+            }
+        };
+        // Byte offsets always fall between characters: every cut is at an ASCII byte.
+        match json.get(start..at) {
+            Some(piece) => out.push((token, piece)),
+            None => return vec![(Token::Punctuation, json)],
+        }
+    }
+    out
+}

@@ -323,3 +323,19 @@ fn app_settings_default_like_mqttx_and_read_back_within_bounds() {
     let partial = AppSettings::from_json(Some(r#"{"maxReconnectAttempts": 2}"#));
     assert_eq!((partial.auto_resubscribe, partial.max_reconnect_attempts), (true, 2));
 }
+
+#[test]
+fn pretty_json_is_cut_into_coloured_tokens_that_give_the_text_back() {
+    use wasmqtt_app::json::{highlight, pretty, Token};
+    let text = pretty(r#"{"a": [1, -2.5e3, true, null], "b\"c": "x\"yé", "n": {}}"#).unwrap();
+    let tokens = highlight(&text);
+    assert_eq!(tokens.iter().map(|(_, s)| *s).collect::<String>(), text, "nothing lost");
+    let of = |kind: Token| -> Vec<&str> {
+        tokens.iter().filter(|(k, _)| *k == kind).map(|(_, s)| *s).collect()
+    };
+    assert_eq!(of(Token::Key), [r#""a""#, r#""b\"c""#, r#""n""#]);
+    assert_eq!(of(Token::String), [r#""x\"yé""#]);
+    assert_eq!(of(Token::Number), ["1", "-2.5e3"]);
+    assert_eq!(of(Token::Literal), ["true", "null"]);
+    assert_eq!(Token::Key.class(), "json-key");
+}

@@ -195,6 +195,26 @@ pub(super) fn Messages(conn: Conn) -> impl IntoView {
     }
 }
 
+/// A payload in `format`, cut after `limit` characters if given; JSON that parses has its
+/// keys, strings, numbers and literals in coloured spans (as text: nothing is parsed as HTML).
+fn shown_payload(format: PayloadFormat, payload: &[u8], limit: Option<usize>) -> AnyView {
+    let mut text = format.render(payload);
+    if let Some((cut, _)) = limit.and_then(|n| text.char_indices().nth(n)) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    let is_json = format == PayloadFormat::Json
+        && crate::json::pretty(&String::from_utf8_lossy(payload)).is_some();
+    if !is_json {
+        return text.into_any();
+    }
+    crate::json::highlight(&text)
+        .into_iter()
+        .map(|(token, piece)| view! { <span class=token.class()>{piece.to_owned()}</span> })
+        .collect_view()
+        .into_any()
+}
+
 fn local_time(time_ms: f64) -> String {
     js_sys::Date::new(&time_ms.into())
         .to_locale_time_string("en-GB")
@@ -220,13 +240,7 @@ fn MessageRow(
 ) -> impl IntoView {
     let seq = m.seq;
     let payload = m.payload.clone();
-    let preview = move || {
-        let text = format.get().render(&payload);
-        match text.char_indices().nth(PREVIEW_CHARS) {
-            Some((cut, _)) => format!("{}…", &text[..cut]),
-            None => text,
-        }
-    };
+    let preview = move || shown_payload(format.get(), &payload, Some(PREVIEW_CHARS));
     let properties = m.properties.len();
     view! {
         <li
@@ -288,7 +302,7 @@ fn MessageDetails(
                     <button aria-label=t("Close details") on:click=move |_| selected.set(None)>"×"</button>
                 </span>
             </div>
-            <pre class="payload">{move || format.get().render(&payload)}</pre>
+            <pre class="payload">{move || shown_payload(format.get(), &payload, None)}</pre>
             {(!m.properties.is_empty()).then(|| view! {
                 <dl class="message-properties" aria-label=t("Properties")>
                     {m.properties.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}
