@@ -51,6 +51,8 @@ pub(crate) struct Store {
     waiters: RefCell<Vec<(u64, Function)>>,
     /// The QoS 2 receive state last written to `localStorage`.
     incoming_written: RefCell<Vec<u16>>,
+    /// `localStorage` refused a write (reported once).
+    incoming_refused: Cell<bool>,
     /// Bytes in the order the session produced them, waiting for a write.
     held: RefCell<VecDeque<Held>>,
     /// How many of `held`, from the front, the write under way covers.
@@ -70,6 +72,7 @@ impl Store {
             finished: Cell::new(0),
             waiters: RefCell::new(Vec::new()),
             incoming_written: RefCell::new(Vec::new()),
+            incoming_refused: Cell::new(false),
             held: RefCell::new(VecDeque::new()),
             covered: Cell::new(0),
         }
@@ -125,7 +128,14 @@ fn release(shared: &Rc<Shared>, count: usize) {
 fn save_incoming(shared: &Shared, key: &str) {
     let ids = shared.core.borrow().session.incoming_qos2_ids();
     if *shared.store.incoming_written.borrow() != ids {
-        store_save_incoming(key, &ids);
+        let refused = store_save_incoming(key, &ids);
+        if !refused.is_empty() && !shared.store.incoming_refused.replace(true) {
+            let message = format!(
+                "localStorage refused the QoS 2 receive state ({refused}): it is kept in \
+                 IndexedDB only, where a reload just after a delivery can repeat it"
+            );
+            emit(shared, "error", &[error::usage(&message)]);
+        }
         *shared.store.incoming_written.borrow_mut() = ids;
     }
 }
@@ -170,7 +180,12 @@ export function storeLoadIncoming(key) {
   return Uint16Array.from(ids);
 }
 export function storeSaveIncoming(key, ids) {
-  try { localStorage.setItem(`wasmqtt:${key}:qos2-in`, ids.join(',')); } catch {}
+  const name = `wasmqtt:${key}:qos2-in`;
+  try { localStorage.setItem(name, ids.join(',')); return ''; } catch (e) {
+    // A stale copy would be taken for the newer one: without it the IndexedDB copy serves.
+    try { localStorage.removeItem(name); } catch {}
+    return String(e?.name ?? e);
+  }
 }
 export async function storeSave(key, bytes) {
   const d = await open();
@@ -191,7 +206,7 @@ extern "C" {
     #[wasm_bindgen(catch)]
     fn store_load_incoming(key: &str) -> Result<Option<Vec<u16>>, JsValue>;
     #[wasm_bindgen(js_name = storeSaveIncoming)]
-    fn store_save_incoming(key: &str, ids: &[u16]);
+    fn store_save_incoming(key: &str, ids: &[u16]) -> String;
 }
 
 /// Calls `then` by name with one-shot callbacks (they free themselves when called).

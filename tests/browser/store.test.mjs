@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMosquitto, startServer, launchBrowser, openPage, freePort } from './harness.mjs';
+import { installHelpers } from './features-support.mjs';
 
 let server, browser;
 
@@ -68,6 +69,44 @@ test('queued QoS 1 messages survive a page reload with store: true, before anyth
       return received;
     }, { url, options });
     assert.deepEqual(got, ['m1', 'm2', 'm3', 'm4']);
+  } finally {
+    broker.stop();
+    await page.close();
+  }
+});
+
+test('a full localStorage is reported once, and its stale QoS 2 record is dropped for the IndexedDB copy', async () => {
+  const broker = await startMosquitto();
+  const page = await openPage(browser, server.origin);
+  await installHelpers(page);
+  try {
+    const result = await page.evaluate(async (url) => {
+      const name = 'wasmqtt:default/full-1:qos2-in';
+      localStorage.setItem(name, '7');
+      // A full localStorage, for this key: filling the real one to the last byte is not
+      // reliable (a same-length value still fits), so setItem throws as a full one does.
+      const setItem = Storage.prototype.setItem;
+      Storage.prototype.setItem = function (key, value) {
+        if (key === name) throw new DOMException('the quota is exceeded', 'QuotaExceededError');
+        return setItem.call(this, key, value);
+      };
+      const client = wasmqtt.connect(url, { store: true, clientId: 'full-1', protocolVersion: 5 });
+      const errors = [];
+      client.on('error', (e) => errors.push(e.message));
+      await h.event(client, 'connect');
+      await client.subscribeAsync('full/t', { qos: 2 });
+      const sender = await wasmqtt.connectAsync(url, { protocolVersion: 5 });
+      for (const m of ['one', 'two']) await sender.publishAsync('full/t', m, { qos: 2 });
+      await h.until(() => errors.length > 0, 'an error event');
+      const stale = localStorage.getItem(name);
+      Storage.prototype.setItem = setItem;
+      await sender.endAsync();
+      await client.endAsync();
+      return { errors, stale };
+    }, broker.url);
+    assert.equal(result.errors.length, 1, `reported once: ${result.errors}`);
+    assert.match(result.errors[0], /^localStorage refused the QoS 2 receive state \(QuotaExceededError\)/);
+    assert.equal(result.stale, null, 'the stale record is gone');
   } finally {
     broker.stop();
     await page.close();

@@ -43,12 +43,14 @@ after(async () => {
 });
 
 /** Added to every reloading page: records a delivery in localStorage under the next number
- *  (the numbering goes on across pages). */
+ *  (the numbering goes on across pages). Keys and values are short (base 36, one letter per
+ *  stream): a long soak records hundreds of thousands, and localStorage holds 10 MiB. */
 function recordDeliveries() {
   window.record = (topic, payload) => {
-    const next = Number(localStorage.getItem('next') ?? 0);
-    localStorage.setItem(`d${next}`, `${topic.slice(2)} ${new TextDecoder().decode(payload)}`);
-    localStorage.setItem('next', String(next + 1));
+    const next = parseInt(localStorage.getItem('#') ?? '0', 36);
+    const stream = topic === 'f/down/1' ? 'a' : 'b';
+    localStorage.setItem(next.toString(36), stream + Number(new TextDecoder().decode(payload)).toString(36));
+    localStorage.setItem('#', (next + 1).toString(36));
   };
 }
 
@@ -56,10 +58,10 @@ function recordDeliveries() {
 async function readDeliveries(page) {
   return page.evaluate(() => {
     const down = { 'down/1': [], 'down/2': [] };
-    const total = Number(localStorage.getItem('next') ?? 0);
+    const total = parseInt(localStorage.getItem('#') ?? '0', 36);
     for (let i = 0; i < total; i++) {
-      const [stream, n] = localStorage.getItem(`d${i}`).split(' ');
-      down[stream]?.push(Number(n));
+      const value = localStorage.getItem(i.toString(36));
+      down[value[0] === 'a' ? 'down/1' : 'down/2'].push(parseInt(value.slice(1), 36));
     }
     return down;
   });
@@ -169,7 +171,7 @@ test(`QoS 1 and 2 both ways through ${SOAK_SECONDS ? `${SOAK_SECONDS} s of` : RE
   const expectedDown = new Set(Array.from({ length: sentDown }, (_, i) => i));
   // Until everything has arrived, or nothing more has for 8 s.
   const arrivedCount = async () => (await peer.evaluate(() => window.received['up/1'].length + window.received['up/2'].length))
-    + await reloading.evaluate(() => Number(localStorage.getItem('next') ?? 0));
+    + await reloading.evaluate(() => parseInt(localStorage.getItem('#') ?? '0', 36));
   const complete = async () => {
     const [up, down] = [await peer.evaluate(() => window.received), await readDeliveries(reloading)];
     const has = (list, expected) => { const got = new Set(list); return [...expected].every((n) => got.has(n)); };
