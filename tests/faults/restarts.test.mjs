@@ -6,14 +6,18 @@
 // That is not enough for mosquitto 2.0.11 to keep every promise, and the test audits packet by
 // packet to tell its failures from the client's (see `tally` in streams.mjs):
 //   - it acknowledges before it saves, so a kill can lose a message it had acknowledged
-//     (PUBACK or PUBREC); the publisher was then right to let it go;
-//   - restored from its file, it resends PUBLISH (DUP) for QoS 2 exchanges the receiver had
-//     already completed with PUBCOMP, where [MQTT-4.4.0-1] asks for PUBREL; the receiver must
-//     then take it as a new message [MQTT-4.3.3-11]; a SIGTERM restart shows the same;
-//   - it passes on twice a QoS 2 message whose PUBLISH the publisher rightly sent again (no
-//     PUBREC came before the kill) once it has forgotten the first.
-// Those are counted and printed. Everything else must hold: no other loss, no other QoS 2
-// duplicate, first arrivals in publish order, no publish failed, both clients connected.
+//     (PUBACK or PUBREC); the publisher was then right to let it go (brokerLost);
+//   - it sends QoS 2 messages again on new exchanges: restored from its file it resends PUBLISH
+//     for exchanges the receiver had completed with PUBCOMP, where [MQTT-4.4.0-1] asks for
+//     PUBREL (a SIGTERM restart shows the same), and it passes on twice a message whose PUBLISH
+//     the publisher rightly sent again after a kill. A receiver can only recognise a repeat
+//     within an open exchange [MQTT-4.3.3-10]; one delivered on a new exchange is the
+//     broker's (brokerDuplicated), one delivered within an open exchange the client's;
+//   - restored from an incomplete file it can deliver a later message before an earlier one
+//     (brokerReordered, counted only while the publisher sent its first copies in order).
+// Those are counted and printed. Everything else must hold: no other loss, no QoS 2 repeat
+// within an open exchange, no reordering by the publisher, no publish failed, both clients
+// connected.
 //
 // Longer: FAULT_RESTARTS=100 node --test tests/faults/restarts.test.mjs, or in the soak
 // (FAULT_SOAK_SECONDS=3600) restarts until the time is up.
