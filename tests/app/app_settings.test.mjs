@@ -3,7 +3,7 @@
 // attempts. The broker is killed and restarted here, so these tests have their own file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, publishBurst, connected, editConnection, fixtures } from './support.mjs';
+import { useApp, openApp, publishBurst, connected, editConnection, subscribeTo, fixtures } from './support.mjs';
 
 useApp();
 
@@ -17,18 +17,11 @@ async function setting(page, label, value) {
   }
 }
 
-async function subscribe(page, filter) {
-  const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
-  await subscriptions.getByLabel('Topic', { exact: true }).fill(filter);
-  await subscriptions.getByRole('button', { name: 'Subscribe', exact: true }).click();
-  await subscriptions.getByText('granted QoS 0').first().waitFor();
-}
-
 test('Message Limit: a connection keeps the newest so many, in memory and across a reload', async () => {
   const page = await openApp();
   await connected(page);
   await setting(page, 'Message Limit', 50);
-  await subscribe(page, 'lim/#');
+  await subscribeTo(page, 'lim/#');
   await publishBurst('lim/t', Array.from({ length: 120 }, (_, i) => `n${i}`));
   const messages = page.getByRole('region', { name: 'Messages' });
   await messages.locator('.message.received', { hasText: 'n119' }).waitFor({ timeout: 10000 });
@@ -47,7 +40,7 @@ test('Message Limit: a connection keeps the newest so many, in memory and across
 test('Auto Resubscribe: after the broker lost the session, subscriptions are made again only when on', async () => {
   const page = await openApp();
   await connected(page);
-  await subscribe(page, 'resub/#');
+  await subscribeTo(page, 'resub/#');
   await page.getByRole('tab', { name: 'Packets' }).click();
   const packets = page.getByRole('region', { name: 'Packets' });
   const subscribes = () => packets.getByRole('row', { name: /^sent SUBSCRIBE/ }).count();

@@ -3,17 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { useApp, openApp, publishBurst, SHOTS } from './support.mjs';
+import { useApp, openApp, publishBurst, subscribeTo, SHOTS } from './support.mjs';
 
 useApp();
 
 test('the chart plots a topic\'s numbers and a JSON field of its payloads, as they arrive', async () => {
   const page = await openApp();
   await page.getByRole('status').getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });
-  const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
-  await subscriptions.getByLabel('Topic', { exact: true }).fill('chart/#');
-  await subscriptions.getByRole('button', { name: 'Subscribe', exact: true }).click();
-  await subscriptions.getByText('granted QoS 0').waitFor();
+  await subscribeTo(page, 'chart/#');
   await publishBurst('chart/temp', ['20', '22.5', 'not a number', '21']);
   await publishBurst('chart/json', ['{"data": {"temp": 5}}', '{"data": {"temp": 7}}']);
   const messages = page.getByRole('region', { name: 'Messages' });

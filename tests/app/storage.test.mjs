@@ -2,17 +2,14 @@
 // bytes intact; a deleted message stays deleted and a cleared list stays clear.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, publishBurst, connected } from './support.mjs';
+import { useApp, openApp, publishBurst, connected, subscribeTo } from './support.mjs';
 
 useApp();
 
 test('messages survive a reload with their bytes; deletes and clears are kept too', async () => {
   const page = await openApp();
   await connected(page);
-  const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
-  await subscriptions.getByLabel('Topic', { exact: true }).fill('keep/#');
-  await subscriptions.getByRole('button', { name: 'Subscribe', exact: true }).click();
-  await subscriptions.getByText('granted QoS 0').waitFor();
+  await subscribeTo(page, 'keep/#');
   const publish = page.getByRole('region', { name: 'Publish' });
   await publish.getByLabel('Topic', { exact: true }).fill('keep/text');
   await publish.getByLabel('Format', { exact: true }).selectOption('Plaintext');

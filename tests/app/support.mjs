@@ -70,6 +70,14 @@ export async function editConnection(page) {
   return page.getByRole('form', { name: 'Connection settings' });
 }
 
+/** Subscribes to `filter` at QoS 0 through the Subscriptions pane and waits for SUBACK. */
+export async function subscribeTo(page, filter) {
+  const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
+  await subscriptions.getByLabel('Topic', { exact: true }).fill(filter);
+  await subscriptions.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await subscriptions.getByText('granted QoS 0').first().waitFor();
+}
+
 /** Subscribes to `filter` at QoS 0 and sends one message to `topic` through the app's
  *  forms, then waits for it to come back: the app's whole loop, once. */
 export async function echoOnce(page, filter, topic) {

@@ -62,8 +62,12 @@ fn new_settings(name: &str) -> ConnectionSettings {
 
 /// A client id like MQTTX's: a prefix and random hex.
 pub fn random_client_id() -> String {
-    let n = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-    format!("wasmqtt_{n:08x}")
+    format!("wasmqtt_{}", random_hex())
+}
+
+/// Eight random hex digits (names, not secrets: `Math.random` is enough).
+pub(crate) fn random_hex() -> String {
+    format!("{:08x}", (js_sys::Math::random() * f64::from(u32::MAX)) as u32)
 }
 
 /// Mounts the app on `<body>`.

@@ -503,6 +503,5 @@ fn server_info(c: &wasmqtt::session::Connected) -> ServerInfo {
 
 /// A fresh IndexedDB key for a connection's messages.
 fn random_key() -> String {
-    let part = || (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-    format!("{:08x}{:08x}", part(), part())
+    super::random_hex() + &super::random_hex()
 }
