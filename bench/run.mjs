@@ -153,6 +153,14 @@ function printApp(a) {
   console.log('|---|---|---|---|---|---|');
   console.log(`| ingest at ${a.ingest.rate} msg/s | ${a.ingest.messages} | ${int(a.ingest.achieved)} msg/s | ${ms(a.ingest.median)} | ${ms(a.ingest.p95)} | ${ms(a.ingest.max)} |`);
   console.log(`| scroll through all, ${a.scroll.steps} frames | ${a.scroll.messages} (${a.scroll.rows} rows in the page) | ${(1000 / a.scroll.median).toFixed(0)} fps | ${ms(a.scroll.median)} | ${ms(a.scroll.p95)} | ${ms(a.scroll.max)} |`);
+  // What ran in the longest frames (over 50 ms), after the table.
+  for (const [what, long] of [['ingest', a.ingest.long], ['scroll', a.scroll.long]]) {
+    if (long?.length) console.log('');
+    for (const f of long ?? []) {
+      const scripts = f.scripts.map((x) => `${x.invoker} ${x.source} ${ms(x.duration)}`).join('; ');
+      console.log(`  long frame (${what}): ${ms(f.duration)}, rendering ${ms(f.render)}, style and layout ${ms(f.styleAndLayout)}; scripts: ${scripts || 'none'}`);
+    }
+  }
 }
 
 async function main() {

@@ -47,6 +47,28 @@ async function frameTimes(stop) {
   return times;
 }
 
+/** The app's animation frames longer than 50 ms while `stop` is pending, with what ran in
+ *  them (Chromium's Long Animation Frames API): where a long frame comes from. */
+async function longFrames(stop) {
+  if (!win.PerformanceObserver.supportedEntryTypes?.includes('long-animation-frame')) return [];
+  const entries = [];
+  const observer = new win.PerformanceObserver((list) => entries.push(...list.getEntries()));
+  observer.observe({ type: 'long-animation-frame' });
+  await stop;
+  entries.push(...observer.takeRecords());
+  observer.disconnect();
+  return entries.sort((a, b) => b.duration - a.duration).slice(0, 5).map((e) => ({
+    duration: e.duration,
+    blocking: e.blockingDuration,
+    render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
+    styleAndLayout: e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0,
+    scripts: e.scripts.map((x) => ({
+      invoker: x.invoker, duration: x.duration, forcedLayout: x.forcedStyleAndLayoutDuration,
+      source: `${x.sourceFunctionName || '?'} ${x.sourceURL?.split('/').pop() ?? ''}:${x.sourceCharPosition ?? ''}`,
+    })),
+  }));
+}
+
 function summary(times) {
   const s = [...times].sort((a, b) => a - b);
   const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
@@ -66,7 +88,8 @@ async function main() {
   const ingestN = RATE * SECONDS;
   const started = performance.now();
   const published = report('publish', { topic: TOPIC, count: ingestN, rate: RATE });
-  const ingestFrames = await frameTimes(until(() => count() >= ingestN, `${ingestN} messages`, 120_000));
+  const ingested = until(() => count() >= ingestN, `${ingestN} messages`, 120_000);
+  const [ingestFrames, ingestLong] = await Promise.all([frameTimes(ingested), longFrames(ingested)]);
   const ingestSeconds = (performance.now() - started) / 1000;
   await published;
 
@@ -85,10 +108,10 @@ async function main() {
     };
     win.requestAnimationFrame(scroll);
   });
-  const scrollFrames = await frameTimes(scrolled);
+  const [scrollFrames, scrollLong] = await Promise.all([frameTimes(scrolled), longFrames(scrolled)]);
   return {
-    ingest: { rate: RATE, messages: ingestN, seconds: ingestSeconds, achieved: ingestN / ingestSeconds, ...summary(ingestFrames) },
-    scroll: { messages: count(), steps, rows: doc.querySelectorAll('.message').length, listHeight: list.clientHeight, listScroll: list.scrollHeight, ...summary(scrollFrames) },
+    ingest: { rate: RATE, messages: ingestN, seconds: ingestSeconds, achieved: ingestN / ingestSeconds, ...summary(ingestFrames), long: ingestLong },
+    scroll: { messages: count(), steps, rows: doc.querySelectorAll('.message').length, listHeight: list.clientHeight, listScroll: list.scrollHeight, ...summary(scrollFrames), long: scrollLong },
   };
 }
 

@@ -692,6 +692,14 @@ impl MqttClient {
         self.shared.core.borrow().session.queued_messages().0 as u32
     }
 
+    /// QoS 1 and 2 messages sent but not yet acknowledged (PUBACK, PUBCOMP): with
+    /// `queuedMessages`, what a publisher can bound to keep its backlog (and a stored
+    /// session) small.
+    #[wasm_bindgen(getter, js_name = inflightMessages)]
+    pub fn inflight_messages(&self) -> u32 {
+        self.shared.core.borrow().session.queued_messages().1 as u32
+    }
+
     /// Resolves once every session change so far is committed to IndexedDB (with the `store`
     /// option; at once without it). Await it before navigating away on purpose: a write still
     /// under way when the page goes may be dropped by the browser.

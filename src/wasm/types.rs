@@ -135,6 +135,8 @@ export interface MqttClient {
   readonly bufferedAmount: number;
   /** Messages accepted but not yet sent (offline queue, Receive Maximum): at most `queueLimit`. */
   readonly queuedMessages: number;
+  /** QoS 1 and 2 messages sent but not yet acknowledged (PUBACK, PUBCOMP). */
+  readonly inflightMessages: number;
   publish(topic: string, message: string | Uint8Array, callback?: (error?: MqttError) => void): MqttClient;
   publish(topic: string, message: string | Uint8Array, options?: IClientPublishOptions, callback?: (error?: MqttError) => void): MqttClient;
   publishAsync(topic: string, message: string | Uint8Array, options?: IClientPublishOptions): Promise<{ cmd: string; reasonCode: number }>;

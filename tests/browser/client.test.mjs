@@ -44,6 +44,26 @@ for (const protocolVersion of [4, 5]) {
   });
 }
 
+test('inflightMessages counts QoS 1 and 2 publishes until their PUBACK or PUBCOMP; queuedMessages what waits offline', async () => {
+  const counts = await page.evaluate(async (url) => {
+    const client = await wasmqtt.connectAsync(url, { protocolVersion: 5, clientId: 'inflight-count' });
+    const acked = [1, 2].map((qos) => client.publishAsync('browser/inflight', 'x', { qos }));
+    client.publish('browser/inflight', 'x', { qos: 0 });
+    const sent = [client.inflightMessages, client.queuedMessages];
+    await Promise.all(acked);
+    const done = [client.inflightMessages, client.queuedMessages];
+    await client.endAsync();
+    // Offline: accepted and queued, nothing in flight.
+    const offline = wasmqtt.connect('ws://127.0.0.1:9/', { protocolVersion: 5, reconnectPeriod: 0 });
+    offline.on('error', () => {});
+    offline.publish('browser/inflight', 'x', { qos: 1 }, () => {});
+    const queued = [offline.inflightMessages, offline.queuedMessages];
+    offline.end(true);
+    return { sent, done, queued };
+  }, broker.url);
+  assert.deepEqual(counts, { sent: [2, 0], done: [0, 0], queued: [0, 1] });
+});
+
 test('events come in MQTT.js order: connect, then close and end on end()', async () => {
   const order = await page.evaluate(async (url) => {
     const order = [];

@@ -57,9 +57,13 @@ export async function startStreams(page, up, down, audit = false) {
     function auditPackets(upClient, downClient) {
       const stream = (p) => p.topic.slice(2);
       const number = (p) => Number(new TextDecoder().decode(p.payload));
-      const out = { acked: {}, clientDuplicated: {}, publisherOutOfOrder: {} };
+      const out = { acked: {}, clientDuplicated: {}, publisherOutOfOrder: {}, arrivedLate: {} };
+      const firstArrived = {};
+      const lastArrived = {};
       for (const s of Object.keys(sent)) {
         out.acked[s] = new Set();
+        out.arrivedLate[s] = new Set();
+        firstArrived[s] = new Set();
         out.clientDuplicated[s] = 0;
         out.publisherOutOfOrder[s] = 0;
       }
@@ -86,9 +90,19 @@ export async function startStreams(page, up, down, audit = false) {
           if ((p.cmd === 'puback' || p.cmd === 'pubrec') && sentById.has(p.messageId)) {
             const [s, n] = sentById.get(p.messageId);
             out.acked[s]?.add(n);
-          } else if (p.cmd === 'publish' && p.qos === 2) {
-            arrivedOpen.set(p.messageId, openIn.has(p.messageId));
-            openIn.add(p.messageId);
+          } else if (p.cmd === 'publish') {
+            // The order PUBLISH packets came in: a message whose first packet came after a
+            // later one's was reordered before the client saw it.
+            const [s, n] = [stream(p), number(p)];
+            if (firstArrived[s] && !firstArrived[s].has(n)) {
+              firstArrived[s].add(n);
+              if (n < (lastArrived[s] ?? -1)) out.arrivedLate[s].add(n);
+              lastArrived[s] = Math.max(n, lastArrived[s] ?? -1);
+            }
+            if (p.qos === 2) {
+              arrivedOpen.set(p.messageId, openIn.has(p.messageId));
+              openIn.add(p.messageId);
+            }
           }
         });
         // Delivered although its exchange was open: the client failed to recognise a repeat
@@ -109,18 +123,25 @@ export async function startStreams(page, up, down, audit = false) {
  *   brokerLost        missing although the broker had acknowledged it (PUBACK or PUBREC)
  *   brokerDuplicated  QoS 2 arrivals beyond the first that came on a new exchange: the
  *                     receiver cannot know them for repeats, the broker sent them again
- *   brokerReordered   first arrivals out of order although the publisher sent them in order
+ *   brokerReordered   first arrivals out of order whose PUBLISH packet also came in after a
+ *                     later one's, although the publisher sent them in order (one the
+ *                     client delivered out of the order its packets came in stays the
+ *                     client's)
  */
 export function tally(sent, received, refused, audit) {
   const out = {};
   for (const [stream, list] of Object.entries(received)) {
     const count = new Map();
     let outOfOrder = 0;
+    let arrivedLate = 0;
     let last = -1;
     for (const n of list) {
       count.set(n, (count.get(n) ?? 0) + 1);
       if (count.get(n) > 1) continue;
-      if (n < last) outOfOrder++;
+      if (n < last) {
+        outOfOrder++;
+        if (audit?.arrivedLate[stream].has(n)) arrivedLate++;
+      }
       last = n;
     }
     let missing = 0;
@@ -133,7 +154,7 @@ export function tally(sent, received, refused, audit) {
     const duplicates = list.length - count.size;
     const qos2 = stream.endsWith('/2');
     const brokerDuplicated = qos2 && audit ? duplicates - audit.clientDuplicated[stream] : 0;
-    const brokerReordered = audit && audit.publisherOutOfOrder[stream] === 0 ? outOfOrder : 0;
+    const brokerReordered = audit && audit.publisherOutOfOrder[stream] === 0 ? arrivedLate : 0;
     out[stream] = {
       sent: sent[stream], refused: refused[stream].size, arrived: list.length,
       duplicates, missing, outOfOrder,
