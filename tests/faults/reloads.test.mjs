@@ -38,7 +38,9 @@ let broker, server, browser;
 
 before(async () => {
   [broker, server, browser] = await Promise.all([
-    startMosquitto('max_queued_messages 0\nmax_inflight_messages 0'), startServer(), launchBrowser(),
+    startMosquitto('max_queued_messages 0\nmax_inflight_messages 0'), startServer(),
+    // gc(), so that the soak's heap figures are of what is alive, not of what waits to be collected.
+    launchBrowser(['--js-flags=--expose-gc']),
   ]);
 });
 
@@ -169,6 +171,7 @@ test(`QoS 1 and 2 both ways through ${SOAK_SECONDS ? `${SOAK_SECONDS} s of` : RE
   const progress = async (what) => {
     const [r, p] = await Promise.all([
       reloading.evaluate(async () => {
+        window.gc?.();
         // The stored session's size: the IndexedDB copy, and the QoS 2 receive ids.
         const stored = await new Promise((ok) => {
           const r = indexedDB.open('wasmqtt', 1);
@@ -180,7 +183,7 @@ test(`QoS 1 and 2 both ways through ${SOAK_SECONDS ? `${SOAK_SECONDS} s of` : RE
         const qos2In = Object.keys(localStorage).filter((k) => k.startsWith('wasmqtt:')).map((k) => localStorage.getItem(k).split(',').length);
         return { recorded: parseInt(localStorage.getItem('#') ?? '0', 36), heap: performance.memory?.usedJSHeapSize, stored, qos2In, queued: window.reloading?.queuedMessages };
       }),
-      peer.evaluate(() => ({ sent: window.sent, received: window.received['up/1'].length + window.received['up/2'].length, heap: performance.memory?.usedJSHeapSize })),
+      peer.evaluate(() => (window.gc?.(), { sent: window.sent, received: window.received['up/1'].length + window.received['up/2'].length, heap: performance.memory?.usedJSHeapSize })),
     ]);
     const mib = (b) => `${((b ?? 0) / 2 ** 20).toFixed(1)} MiB`;
     console.log(`${((Date.now() - t0) / 1000).toFixed(0)} s, ${what}: up committed ${committed.length}, peer received ${p.received}, peer sent ${p.sent}, recorded ${r.recorded}; stored ${r.stored} B, qos2-in ${r.qos2In}, queued ${r.queued}; heap ${mib(r.heap)} / peer ${mib(p.heap)}`);
