@@ -5,13 +5,12 @@
 // figures to target/bench/results.json.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
-import { once } from 'node:events';
 import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startMosquitto, mqttString, mqttPacket } from '../tests/browser/harness.mjs';
+import { ROOT, startMosquitto } from '../tests/browser/harness.mjs';
 import { startBenchServer } from './server.mjs';
+import { publishFromNode } from './publisher.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -89,31 +88,6 @@ function printMemory(m) {
     const w = (x) => (name === 'wasmqtt' ? ` + wasm ${kib(x)}` : '');
     console.log(`| ${name} | ${kib(v.connectedHeap)}${w(v.connectedWasm)} | ${name === 'wasmqtt' ? kib(v.wasmTotal) : '-'} | ${mib(v.peakHeap)}${w(v.peakWasm)} (${v.messages} QoS 0 msgs) | ${kib(v.releasedHeap)} | ${kib(v.cyclesHeap)}${w(v.cyclesWasm)} (${v.cycles} cycles) |`);
   }
-}
-
-/**
- * Publishes `count` QoS 0 messages to `topic` over MQTT 3.1.1/TCP from here, outside the
- * browser: `rate` per second in 10 ms slices, or as fast as the socket takes them when 0.
- */
-async function publishFromNode(tcpPort, { topic, count, rate }) {
-  const socket = tcpConnect(tcpPort, '127.0.0.1');
-  await once(socket, 'connect');
-  socket.resume();
-  socket.write(mqttPacket(0x10, Buffer.concat([mqttString('MQTT'), Buffer.from([4, 2, 0, 60]), mqttString(`bench-publisher-${Date.now()}`)])));
-  const message = (i) => mqttPacket(0x30, Buffer.concat([mqttString(topic), Buffer.from(JSON.stringify({ i, value: Math.sin(i / 100) }))]));
-  const slice = rate > 0 ? Math.max(1, Math.round(rate / 100)) : count;
-  const started = Date.now();
-  for (let sent = 0; sent < count;) {
-    const n = Math.min(slice, count - sent);
-    socket.write(Buffer.concat(Array.from({ length: n }, (_, k) => message(sent + k))));
-    sent += n;
-    if (rate > 0) {
-      const due = started + (sent / rate) * 1000;
-      await new Promise((ok) => setTimeout(ok, Math.max(0, due - Date.now())));
-    }
-  }
-  socket.end(Buffer.from([0xe0, 0]));
-  await once(socket, 'close');
 }
 
 /** Loads the page in a fresh headless Chromium with `query`; resolves with what it reports. */

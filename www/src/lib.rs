@@ -10,6 +10,7 @@ pub mod history;
 pub mod i18n;
 pub mod inspect;
 pub mod json;
+pub mod message_batch;
 pub mod model;
 pub mod msgpack;
 pub mod subscription_look;

@@ -1,14 +1,17 @@
 //! Messages kept in IndexedDB, per connection, so that a reload finds them again: raw payload
 //! bytes (the view decodes them in whatever format is chosen), topic, QoS, retain, time and
-//! properties. Writes go in one transaction per frame of arrivals; each connection keeps at
-//! most as many as its log (the oldest are deleted past it). A browser without IndexedDB, or
-//! one that refuses it (private windows may), keeps messages in memory only.
+//! properties. Each frame of arrivals is one record holding the frame's messages as one byte
+//! string (see `message_batch`), keyed by its first message's number and knowing its last;
+//! each connection keeps at most as many as its log (batches wholly older than the oldest
+//! kept are deleted). A browser without IndexedDB, or one that refuses it (private windows
+//! may), keeps messages in memory only.
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wasmqtt::codec::QoS;
+use wasm_bindgen_futures::JsFuture;
 
-use crate::model::{Direction, MessageRecord};
+use crate::message_batch;
+use crate::model::MessageRecord;
 
 #[wasm_bindgen(inline_js = r#"
 let db;
@@ -21,66 +24,127 @@ function open() {
   });
   return db;
 }
-const range = (conn, from, to) => IDBKeyRange.bound([conn, from], [conn, to]);
+const range = (conn, from, to, openTop = false) => IDBKeyRange.bound([conn, from], [conn, to], false, openTop);
 function done(t) {
   return new Promise((ok, fail) => { t.oncomplete = () => ok(); t.onerror = () => fail(t.error); t.onabort = () => fail(t.error); });
 }
-export async function appendMessages(conn, records, below) {
+const lastOf = (v) => v.last ?? v.seq;
+export async function appendBatch(conn, first, last, bytes, below) {
   const t = (await open()).transaction('messages', 'readwrite');
   const store = t.objectStore('messages');
-  for (const r of records) { r.conn = conn; store.put(r); }
-  if (!Number.isNaN(below)) store.delete(IDBKeyRange.bound([conn, -Infinity], [conn, below], false, true));
+  store.put({ conn, seq: first, last, bytes });
+  if (!Number.isNaN(below)) {
+    // Batches wholly older than the oldest message kept go; one that straddles it stays.
+    const r = store.openCursor(range(conn, -Infinity, below, true));
+    r.onsuccess = () => {
+      const c = r.result;
+      if (!c) return;
+      if (lastOf(c.value) < below) c.delete();
+      c.continue();
+    };
+  }
   return done(t);
 }
-export async function loadMessages(conn) {
+export async function loadBatches(conn) {
   const r = (await open()).transaction('messages').objectStore('messages').getAll(range(conn, -Infinity, Infinity));
-  return new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+  return new Promise((ok, fail) => { r.onsuccess = () => ok(r.result.map((v) => v.bytes ?? null)); r.onerror = () => fail(r.error); });
 }
-export async function deleteMessages(conn, from, to) {
+export async function batchHolding(conn, seq) {
+  const r = (await open()).transaction('messages').objectStore('messages').openCursor(range(conn, -Infinity, seq), 'prev');
+  return new Promise((ok, fail) => {
+    r.onsuccess = () => ok(r.result && lastOf(r.result.value) >= seq ? r.result.value : null);
+    r.onerror = () => fail(r.error);
+  });
+}
+export async function replaceBatch(conn, old, first, last, bytes) {
   const t = (await open()).transaction('messages', 'readwrite');
-  t.objectStore('messages').delete(range(conn, from, to));
+  const store = t.objectStore('messages');
+  store.delete([conn, old]);
+  if (bytes.length > 0) store.put({ conn, seq: first, last, bytes });
+  return done(t);
+}
+export async function deleteAll(conn) {
+  const t = (await open()).transaction('messages', 'readwrite');
+  t.objectStore('messages').delete(range(conn, -Infinity, Infinity));
   return done(t);
 }
 "#)]
 extern "C" {
-    #[wasm_bindgen(js_name = appendMessages)]
-    fn append_messages(conn: &str, records: Array, below: f64) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = loadMessages)]
-    fn load_messages(conn: &str) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = deleteMessages)]
-    fn delete_messages(conn: &str, from: f64, to: f64) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = appendBatch)]
+    fn append_batch(
+        conn: &str,
+        first: f64,
+        last: f64,
+        bytes: Uint8Array,
+        below: f64,
+    ) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = loadBatches)]
+    fn load_batches(conn: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = batchHolding)]
+    fn batch_holding(conn: &str, seq: f64) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = replaceBatch)]
+    fn replace_batch(
+        conn: &str,
+        old: f64,
+        first: f64,
+        last: f64,
+        bytes: Uint8Array,
+    ) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = deleteAll)]
+    fn delete_all_batches(conn: &str) -> js_sys::Promise;
 }
 
-/// Writes `records` for connection `conn`, and deletes its messages numbered below
-/// `oldest_kept` (those its log let go past the cap).
+/// Writes `records` (a frame's arrivals, in order) for connection `conn` as one batch, and
+/// deletes the batches wholly older than `oldest_kept` (what its log let go past the cap).
 pub(super) fn append(conn: &str, records: &[MessageRecord], oldest_kept: Option<u64>) {
-    if records.is_empty() {
-        return;
-    }
-    let array: Array = records.iter().map(to_js).collect();
-    settle(append_messages(conn, array, oldest_kept.map_or(f64::NAN, |s| s as f64)));
+    let (Some(first), Some(last)) = (records.first(), records.last()) else { return };
+    // A copy in JS: the write begins after an await, when a view on wasm memory may be stale.
+    let bytes = Uint8Array::from(message_batch::encode(records).as_slice());
+    let below = oldest_kept.map_or(f64::NAN, |s| s as f64);
+    settle(append_batch(conn, first.seq as f64, last.seq as f64, bytes, below));
 }
 
-/// Deletes connection `conn`'s messages numbered `from..=to`.
-pub(super) fn delete(conn: &str, from: u64, to: u64) {
-    settle(delete_messages(conn, from as f64, to as f64));
+/// Deletes connection `conn`'s message numbered `seq`: its batch is written again without it.
+pub(super) fn delete(conn: &str, seq: u64) {
+    let conn = conn.to_owned();
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(batch) = JsFuture::from(batch_holding(&conn, seq as f64)).await else { return };
+        let field = |key: &str| Reflect::get(&batch, &key.into()).ok();
+        let (Some(old), Some(bytes)) = (field("seq").and_then(|v| v.as_f64()), field("bytes"))
+        else {
+            return;
+        };
+        let Some(records) =
+            bytes.dyn_into::<Uint8Array>().ok().and_then(|b| message_batch::decode(&b.to_vec()))
+        else {
+            return;
+        };
+        let kept: Vec<MessageRecord> = records.into_iter().filter(|m| m.seq != seq).collect();
+        let (first, last) = (kept.first().map_or(0, |m| m.seq), kept.last().map_or(0, |m| m.seq));
+        let bytes = Uint8Array::from(message_batch::encode(&kept).as_slice());
+        let _ = JsFuture::from(replace_batch(&conn, old, first as f64, last as f64, bytes)).await;
+    });
 }
 
 /// Deletes every message of connection `conn`.
 pub(super) fn delete_all(conn: &str) {
-    settle(delete_messages(conn, f64::NEG_INFINITY, f64::INFINITY));
+    settle(delete_all_batches(conn));
 }
 
-/// Reads connection `conn`'s messages, oldest first, and hands them to `loaded`; records that
+/// Reads connection `conn`'s messages, oldest first, and hands them to `loaded`; batches that
 /// do not read back (written by another version) are skipped.
 pub(super) fn load(conn: &str, loaded: impl FnOnce(Vec<MessageRecord>) + 'static) {
-    let promise = load_messages(conn);
+    let promise = load_batches(conn);
     wasm_bindgen_futures::spawn_local(async move {
-        let records = match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(v) => v.dyn_into::<Array>().map(|a| a.iter().filter_map(from_js).collect()),
-            Err(_) => Ok(Vec::new()),
-        };
-        loaded(records.unwrap_or_default());
+        let batches = JsFuture::from(promise).await.ok().and_then(|v| v.dyn_into::<Array>().ok());
+        let records = batches
+            .iter()
+            .flat_map(Array::iter)
+            .filter_map(|b| b.dyn_into::<Uint8Array>().ok())
+            .filter_map(|b| message_batch::decode(&b.to_vec()))
+            .flatten()
+            .collect();
+        loaded(records);
     });
 }
 
@@ -88,42 +152,6 @@ pub(super) fn load(conn: &str, loaded: impl FnOnce(Vec<MessageRecord>) + 'static
 /// rejection; the messages stay in memory either way.
 fn settle(promise: js_sys::Promise) {
     wasm_bindgen_futures::spawn_local(async move {
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        let _ = JsFuture::from(promise).await;
     });
-}
-
-fn set(o: &Object, key: &str, value: impl Into<JsValue>) {
-    let _ = Reflect::set(o, &key.into(), &value.into());
-}
-
-fn to_js(m: &MessageRecord) -> JsValue {
-    let o = Object::new();
-    set(&o, "seq", m.seq as f64);
-    set(&o, "received", m.direction == Direction::Received);
-    set(&o, "topic", m.topic.as_str());
-    set(&o, "payload", Uint8Array::from(m.payload.as_slice()));
-    set(&o, "qos", m.qos as u8);
-    set(&o, "retain", m.retain);
-    set(&o, "time", m.time_ms);
-    set(&o, "properties", serde_json::to_string(&m.properties).unwrap_or_default());
-    o.into()
-}
-
-fn from_js(v: JsValue) -> Option<MessageRecord> {
-    let get = |key: &str| Reflect::get(&v, &key.into()).ok();
-    let properties = get("properties")?.as_string()?;
-    Some(MessageRecord {
-        seq: get("seq")?.as_f64()? as u64,
-        direction: if get("received")?.as_bool()? {
-            Direction::Received
-        } else {
-            Direction::Published
-        },
-        topic: get("topic")?.as_string()?,
-        payload: get("payload")?.dyn_into::<Uint8Array>().ok()?.to_vec(),
-        qos: QoS::try_from(get("qos")?.as_f64()? as u8).ok()?,
-        retain: get("retain")?.as_bool()?,
-        time_ms: get("time")?.as_f64()?,
-        properties: serde_json::from_str(&properties).ok()?,
-    })
 }

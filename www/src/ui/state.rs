@@ -175,7 +175,7 @@ impl Conn {
         self.log.update(|l| {
             l.remove(seq);
         });
-        self.key.with_value(|key| super::message_store::delete(key, seq, seq));
+        self.key.with_value(|key| super::message_store::delete(key, seq));
     }
 
     /// Deletes every message, here and in storage.
