@@ -50,7 +50,7 @@ test('a Last Will set in the form reaches a second connection when the first is 
     'Will Topic': 'will/mortal', 'Will QoS': '1', 'Will Payload': 'mortal is gone',
     'Will Content Type': 'text/plain', 'Will User Properties': 'why=taken over',
   });
-  await page.screenshot({ path: join(SHOTS, 'app-will.png'), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, 'app-will.png') });
   const clientId = await form.getByLabel('Client ID', { exact: true }).inputValue();
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
   await status.getByText('Connected', { exact: true }).waitFor({ timeout: 15000 });

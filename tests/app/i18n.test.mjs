@@ -39,7 +39,7 @@ test('the interface switches to Chinese and back, and keeps the choice across a 
   for (const label of ['名称', '主机', '端口', '路径', '客户端 ID', '用户名', '密码', 'MQTT 版本', '遗嘱主题']) {
     assert.equal(await form.getByLabel(label, { exact: true }).count(), 1, `a control named ${label}`);
   }
-  await page.screenshot({ path: join(SHOTS, 'app-chinese.png'), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, 'app-chinese.png') });
 
   await page.reload();
   await page.getByRole('status').getByText('已连接', { exact: true }).waitFor({ timeout: 15000 });

@@ -13,10 +13,11 @@ export const SHOTS = join(ROOT, 'target', 'screenshots');
 /** The running broker, server and browser (set once `useApp`'s `before` has run). */
 export const fixtures = {};
 
-/** Starts the fixtures before the file's tests and stops them after. */
-export function useApp() {
+/** Starts the fixtures before the file's tests and stops them after; `brokerConfig` adds
+ *  lines to mosquitto's configuration. */
+export function useApp(brokerConfig = '') {
   before(async () => {
-    fixtures.broker = await startMosquitto();
+    fixtures.broker = await startMosquitto(brokerConfig);
     fixtures.server = await startServer();
     fixtures.browser = await launchBrowser();
     mkdirSync(SHOTS, { recursive: true });

@@ -10,6 +10,12 @@
  * mosquitto.conf (global, i.e. with per_listener_settings false):
  *   plugin /abs/path/scram_plugin.so
  *   plugin_opt_users alice:secret,bob:hunter2
+ *   plugin_opt_deny_subscribe denied/     (optional: SUBSCRIBE to filters with this
+ *                                          prefix is refused, SUBACK 0x87 Not authorized;
+ *                                          everything else is allowed. mosquitto 2.0's
+ *                                          acl_file grants every subscription and only
+ *                                          filters delivery, so a test of a refused
+ *                                          subscription needs this.)
  *
  * Exchange (authentication method "SCRAM-SHA-256"):
  *   CONNECT / AUTH 0x19  data = client-first   "n,,n=<user>,r=<cnonce>"
@@ -54,6 +60,7 @@
 #  define MOSQ_ERR_INVAL 3
 #  define MOSQ_ERR_NOT_SUPPORTED 10
 #  define MOSQ_ERR_AUTH 11
+#  define MOSQ_ERR_ACL_DENIED 12
 #  define MOSQ_LOG_INFO (1 << 0)
 #  define MOSQ_LOG_NOTICE (1 << 1)
 #  define MOSQ_LOG_WARNING (1 << 2)
@@ -646,8 +653,26 @@ int mosquitto_plugin_version(int supported_version_count, const int *supported_v
 	return -1;
 }
 
+static char *deny_subscribe = NULL;
+
+static int on_acl_check(int event, void *event_data, void *userdata)
+{
+	struct mosquitto_evt_acl_check *ed = event_data;
+	(void)event;
+	(void)userdata;
+	if(ed->access == MOSQ_ACL_SUBSCRIBE && ed->topic
+			&& strncmp(ed->topic, deny_subscribe, strlen(deny_subscribe)) == 0){
+		return MOSQ_ERR_ACL_DENIED;
+	}
+	/* Not DEFER: with every plugin deferring, mosquitto denies. */
+	return MOSQ_ERR_SUCCESS;
+}
+
 static void unregister_all(void)
 {
+	if(deny_subscribe){
+		mosquitto_callback_unregister(plugin_id, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL);
+	}
 	mosquitto_callback_unregister(plugin_id, MOSQ_EVT_EXT_AUTH_START, on_auth_start, NULL);
 	mosquitto_callback_unregister(plugin_id, MOSQ_EVT_EXT_AUTH_CONTINUE, on_auth_continue, NULL);
 	mosquitto_callback_unregister(plugin_id, MOSQ_EVT_DISCONNECT, on_disconnect, NULL);
@@ -661,6 +686,9 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 
 	plugin_id = identifier;
 	for(i = 0; i < option_count; i++){
+		if(options[i].key && strcmp(options[i].key, "deny_subscribe") == 0 && options[i].value){
+			deny_subscribe = dup_str(options[i].value);
+		}
 		if(options[i].key && strcmp(options[i].key, "users") == 0 && options[i].value){
 			rc = users_add_list(options[i].value);
 			if(rc != MOSQ_ERR_SUCCESS){
@@ -680,6 +708,9 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
 	}
 	if(rc == MOSQ_ERR_SUCCESS){
 		rc = mosquitto_callback_register(plugin_id, MOSQ_EVT_DISCONNECT, on_disconnect, NULL, NULL);
+	}
+	if(rc == MOSQ_ERR_SUCCESS && deny_subscribe){
+		rc = mosquitto_callback_register(plugin_id, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL, NULL);
 	}
 	if(rc != MOSQ_ERR_SUCCESS){
 		mosquitto_log_printf(MOSQ_LOG_ERR, "scram: could not register callbacks (%d)", rc);
