@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../browser/harness.mjs';
-import { useApp, openApp, connected, subscribeTo, publishBurst } from './support.mjs';
+import { useApp, openApp, connected, subscribeTo, publishBurst, SHOTS } from './support.mjs';
 
 const plugin = execFileSync('bash', [join(ROOT, 'tests/scram_plugin/build.sh')]).toString().trim();
 useApp(`plugin ${plugin}\nplugin_opt_deny_subscribe denied/`);
@@ -23,6 +23,7 @@ test('a subscription the broker refuses says so, with its reason, and nothing is
   await row.getByText(/refused:/).waitFor();
   assert.match(await row.locator('.outcome').textContent(), /refused: .*not authori[sz]ed/i);
   assert.equal(await row.getByText(/granted QoS/).count(), 0);
+  await page.screenshot({ path: join(SHOTS, 'app-refused.png') });
   assert.deepEqual(page.errors, []);
 });
 
@@ -39,6 +40,7 @@ test('messages to a connection not in view are counted on it, and the count clea
   await publishBurst('feedback/t', ['1', '2', '3']);
   await unread.getByText('3', { exact: true }).waitFor();
   assert.equal(await unread.isVisible(), true);
+  await page.screenshot({ path: join(SHOTS, 'app-unread.png') });
   await local.click();
   await page.getByRole('region', { name: 'Messages' }).getByText('3 messages').waitFor();
   assert.equal(await unread.isVisible(), false, 'opened: nothing unread');
