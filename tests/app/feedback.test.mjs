@@ -23,6 +23,8 @@ test('a subscription the broker refuses says so, with its reason, and nothing is
   await row.getByText(/refused:/).waitFor();
   assert.match(await row.locator('.outcome').textContent(), /refused: .*not authori[sz]ed/i);
   assert.equal(await row.getByText(/granted QoS/).count(), 0);
+  // Marked at a glance too: the reason in the danger colour.
+  assert.equal(await row.locator('.outcome').evaluate((e) => getComputedStyle(e).color), 'rgb(214, 69, 69)');
   await page.screenshot({ path: join(SHOTS, 'app-refused.png') });
   assert.deepEqual(page.errors, []);
 });

@@ -147,7 +147,8 @@ fn SubscriptionItem(row: SubscriptionRow, conn: Conn) -> impl IntoView {
     };
     let name = if o.alias.is_empty() { row.filter.clone() } else { o.alias.clone() };
     view! {
-        <li class="subscription" class:disabled=!row.enabled style:border-left-color=o.color.clone()>
+        <li class="subscription" class:disabled=!row.enabled class:refused=matches!(row.outcome, Some(Err(_)))
+            style:border-left-color=o.color.clone()>
             <input type="checkbox" class="enable" aria-label=format!("{} {}", t("Enable")(), row.filter)
                 prop:checked=row.enabled on:change=enable />
             <button class="filter" aria-label=format!("{} {}", t("Show only")(), row.filter) title=row.filter.clone()
