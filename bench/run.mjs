@@ -35,6 +35,7 @@ function sizes() {
   return {
     wasmqtt: sum(['pkg/wasmqtt_bg.wasm', 'pkg/wasmqtt.js']),
     'MQTT.js': sum(['bench/node_modules/mqtt/dist/mqtt.min.js']),
+    'mqtt5-wasm': sum(['bench/dist/mqtt5-wasm/mqtt5_wasm_bench_bg.wasm', 'bench/dist/mqtt5-wasm/mqtt5_wasm_bench.js']),
   };
 }
 
@@ -51,13 +52,15 @@ const mib = (b) => `${(b / 1048576).toFixed(2)} MiB`;
 
 function printThroughput(rows) {
   console.log('\n## Throughput: self-loop (subscribe, publish N, wait for N back), msg/s, median (min–max)\n');
-  console.log('| MQTT | QoS | payload | N | wasmqtt | MQTT.js | bare WebSocket | wasmqtt ÷ MQTT.js | wasmqtt ÷ bare |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| MQTT | QoS | payload | N | wasmqtt | MQTT.js | mqtt5-wasm | bare WebSocket | wasmqtt ÷ MQTT.js | wasmqtt ÷ mqtt5-wasm | wasmqtt ÷ bare |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
+    const none = r.runs.wasmqtt.map(() => null);
     const w = r.runs.wasmqtt;
-    const m = r.runs['MQTT.js'];
-    const b = r.runs['bare WebSocket'];
-    console.log(`| ${r.version === 5 ? '5.0' : '3.1.1'} | ${r.qos} | ${r.size} B | ${r.n} | ${spread(w)} | ${spread(m)} | ${spread(b)} | ${ratioSpread(perRep(w, m))} | ${ratioSpread(perRep(w, b))} |`);
+    const m = r.runs['MQTT.js'] ?? none;
+    const m5 = r.runs['mqtt5-wasm'] ?? none;
+    const b = r.runs['bare WebSocket'] ?? none;
+    console.log(`| ${r.version === 5 ? '5.0' : '3.1.1'} | ${r.qos} | ${r.size} B | ${r.n} | ${spread(w)} | ${spread(m)} | ${spread(m5)} | ${spread(b)} | ${ratioSpread(perRep(w, m))} | ${ratioSpread(perRep(w, m5))} | ${ratioSpread(perRep(w, b))} |`);
   }
 }
 

@@ -3,6 +3,7 @@
 import initCodec, { encodePublishes, decodeStream } from '../dist/codec/wasmqtt_codec_bench.js';
 import { parser as mqttPacketParser, generate as mqttPacketGenerate, Buffer } from '../dist/mqtt-packet.js';
 import { bareSelfLoop } from './bare.mjs';
+import initMqtt5Wasm, * as mqtt5Wasm from '../dist/mqtt5-wasm/mqtt5_wasm_bench.js';
 
 const params = new URL(location.href).searchParams;
 // `pkg=` loads another build of the package (bench/profile.mjs: one with function names).
@@ -42,9 +43,43 @@ async function apiSelfLoop(connect, { url, version, qos, topic, payload, n }, op
   return ended - started;
 }
 
+/**
+ * The same self-loop with mqtt5-wasm's own API (it has no MQTT.js-shaped one): a callback per
+ * subscription, and `publishWithOptions` taking bytes, so the string payload is encoded per
+ * publish as its users must. Its promises are not awaited one by one, like the others' calls.
+ */
+async function mqtt5WasmSelfLoop({ url, version, qos, topic, payload, n }) {
+  const options = new mqtt5Wasm.ConnectOptions();
+  options.protocolVersion = version;
+  options.cleanStart = true;
+  options.keepAlive = 60;
+  const client = new mqtt5Wasm.MqttClient(clientId('mqtt5-wasm'));
+  try {
+    await client.connectWithOptions(url, options);
+    let received = 0;
+    let finish;
+    let fail;
+    const finished = new Promise((ok, no) => { finish = ok; fail = no; });
+    const subscribeOptions = new mqtt5Wasm.SubscribeOptions();
+    subscribeOptions.qos = qos;
+    await client.subscribeWithOptions(topic, () => { if (++received === n) finish(performance.now()); }, subscribeOptions);
+    const publishOptions = new mqtt5Wasm.PublishOptions();
+    publishOptions.qos = qos;
+    const encoder = new TextEncoder();
+    const started = performance.now();
+    for (let i = 0; i < n; i++) client.publishWithOptions(topic, encoder.encode(payload), publishOptions).catch(fail);
+    const ended = await finished;
+    return ended - started;
+  } finally {
+    await client.disconnect().catch(() => {});
+    client.free();
+  }
+}
+
 const CLIENTS = {
   wasmqtt: (run) => apiSelfLoop(wasmqttConnect, run, { queueLimit: 1_000_000 }),
   'MQTT.js': (run) => apiSelfLoop(window.mqtt.connectAsync, run),
+  'mqtt5-wasm': mqtt5WasmSelfLoop,
   'bare WebSocket': (run) => bareSelfLoop({ ...run, payload: new TextEncoder().encode(run.payload), clientId: clientId('bare') }),
 };
 
@@ -190,6 +225,7 @@ async function memory(wasmMemory) {
 async function main() {
   const wasm = await initWasmqtt();
   await initCodec();
+  await initMqtt5Wasm();
   const results = { userAgent: navigator.userAgent, reps: REPS, quick: QUICK };
   if (SECTIONS.includes('throughput')) results.throughput = await throughput();
   if (SECTIONS.includes('codec')) results.codec = await codec();
