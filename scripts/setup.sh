@@ -173,6 +173,8 @@ build_pkg() {
   ensure_wasm_pack
   ensure_node_tools
   log "wasm-pack build -> pkg/"
+  # wasm-bindgen leaves snippets of earlier builds behind; the package ships the directory.
+  rm -rf "$ROOT/pkg/snippets"
   (cd "$ROOT" && wasm-pack build --mode no-install --release --target web --out-dir pkg)
   node "$ROOT/scripts/package-json.mjs"
 }

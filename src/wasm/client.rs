@@ -13,8 +13,8 @@ use super::driver::{emit, pump, Completion, Handler, Listener, Pending, Shared, 
 use super::error::{self, usage};
 use super::{host, options};
 use crate::codec::{
-    BinaryData, QoS, ReasonCode, RetainHandling, SubscribeProperties, Subscription, SubscriptionId,
-    SubscriptionOptions, UnsubscribeProperties,
+    BinaryData, PublishProperties, QoS, ReasonCode, RetainHandling, SubscribeProperties,
+    Subscription, SubscriptionId, SubscriptionOptions, UnsubscribeProperties,
 };
 use crate::scram::ScramSha256;
 use crate::session::{PublishRequest, Session};
@@ -176,6 +176,15 @@ fn publish_request(
     message: &JsValue,
     options: &JsValue,
 ) -> Result<PublishRequest, JsValue> {
+    if let Some((qos, retain)) = super::convert::plain_publish_options(options) {
+        return Ok(PublishRequest {
+            topic: topic_name(topic, "topic")?,
+            payload: bytes(message, "message")?,
+            qos,
+            retain,
+            properties: PublishProperties::default(),
+        });
+    }
     options_object(options, "publish options")?;
     check_keys(
         options,
@@ -364,6 +373,7 @@ impl MqttClient {
             self.shared.core.borrow_mut().session.set_packet_events(true);
         }
         self.shared.listeners.borrow_mut().push(Listener { event, f, once });
+        self.shared.message_listeners.borrow_mut().take();
         Ok(MqttClient { shared: self.shared.clone() })
     }
 }
@@ -429,6 +439,7 @@ impl MqttClient {
         {
             listeners.remove(pos);
         }
+        self.shared.message_listeners.borrow_mut().take();
         Ok(MqttClient { shared: self.shared.clone() })
     }
 

@@ -401,17 +401,16 @@ pub(crate) fn publish_properties_js(p: &PublishProperties) -> JsValue {
         .build()
 }
 
-/// The `packet` argument of the `message` event.
-#[wasm_bindgen(inline_js = "export function messagePacket(topic, payload, qos, retain, dup, \
-messageId, properties) { const p = { cmd: 'publish', topic, payload: payload.slice(), qos, \
-retain, dup }; if (messageId !== undefined) p.messageId = messageId; p.properties = properties; \
-return p; }")]
+#[wasm_bindgen(module = "/src/wasm/glue.js")]
 extern "C" {
-    /// Built in JS: one call instead of a property write (and a key string) per field, on the
-    /// path every received message takes. `payload` is a view into wasm memory, copied there.
-    #[wasm_bindgen(js_name = messagePacket)]
-    fn message_packet_js(
-        topic: &str,
+    /// Builds the `packet` of a `message` event and calls `listeners` with `(topic, payload,
+    /// packet)`, in JS: one call per message instead of a crossing per field and per listener.
+    /// `payload` is a view into wasm memory; the packet holds a copy.
+    #[wasm_bindgen(js_name = deliverMessage)]
+    #[allow(clippy::too_many_arguments)]
+    fn deliver_message_js(
+        listeners: &Array,
+        topic: &JsValue,
         payload: &[u8],
         qos: u8,
         retain: bool,
@@ -419,16 +418,39 @@ extern "C" {
         message_id: Option<u16>,
         properties: JsValue,
     ) -> Object;
+
+    /// `publish` options of the common shape as `qos | retain << 2`, or -1 for the full reader.
+    #[wasm_bindgen(js_name = plainPublishOptions)]
+    fn plain_publish_options_js(options: &JsValue) -> i32;
 }
 
-/// The `packet` of a `message` event (MQTT.js's field names).
-pub(crate) fn message_packet(m: &Message) -> Object {
+/// Builds a `message` event's `packet` (MQTT.js's field names), calling `listeners` with it.
+/// `topic` is the topic as a JS string (the caller may have it cached).
+pub(crate) fn deliver_message(listeners: &Array, topic: &JsValue, m: &Message) -> Object {
     let properties = if m.properties == PublishProperties::default() {
-        Object::new().into()
+        JsValue::UNDEFINED
     } else {
         publish_properties_js(&m.properties)
     };
-    message_packet_js(&m.topic, &m.payload, m.qos as u8, m.retain, m.dup, m.packet_id, properties)
+    deliver_message_js(
+        listeners,
+        topic,
+        &m.payload,
+        m.qos as u8,
+        m.retain,
+        m.dup,
+        m.packet_id,
+        properties,
+    )
+}
+
+/// `(qos, retain)` when `publish` options hold nothing but valid `qos`, `retain` and `dup`
+/// (what nearly every call passes): read in one crossing instead of a dozen. `None` sends the
+/// options through the full reader, which names whatever is wrong.
+pub(crate) fn plain_publish_options(options: &JsValue) -> Option<(QoS, bool)> {
+    let packed = plain_publish_options_js(options);
+    let qos = QoS::try_from(u8::try_from(packed & 3).ok()?).ok()?;
+    (packed >= 0).then_some((qos, packed & 4 != 0))
 }
 
 fn connack_properties_js(p: &ConnAckProperties) -> JsValue {

@@ -10,7 +10,7 @@ use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::{connack_packet, js_key, message_packet, uint8, Obj};
+use super::convert::{connack_packet, deliver_message, js_key, uint8, Obj};
 use super::error;
 use super::host::{self, Timer};
 use super::socket::{SocketEvent, WsSocket};
@@ -90,6 +90,11 @@ pub(crate) struct Shared {
     /// The IndexedDB store's bookkeeping (the `store` option), with what waits for a write.
     pub(crate) store: super::store::Store,
     pub(crate) listeners: RefCell<Vec<Listener>>,
+    /// The `message` listeners as one JS array, made when first needed after a change of
+    /// listeners (`None` until then).
+    pub(crate) message_listeners: RefCell<Option<Array>>,
+    /// JS strings of recent topics: a topic arriving again costs no UTF-8 decode.
+    topics: RefCell<HashMap<String, JsValue>>,
     pub(crate) handlers: RefCell<Vec<Handler>>,
     /// `request()`s waiting, by correlation data.
     pub(crate) requests: RefCell<Vec<(Vec<u8>, Waiting)>>,
@@ -136,6 +141,8 @@ impl Shared {
             offline: std::cell::Cell::new(false),
             store: super::store::Store::new(store_key),
             listeners: RefCell::new(Vec::new()),
+            message_listeners: RefCell::new(None),
+            topics: RefCell::new(HashMap::new()),
             handlers: RefCell::new(Vec::new()),
             requests: RefCell::new(Vec::new()),
             reply_topics: RefCell::new(Vec::new()),
@@ -183,7 +190,16 @@ fn perform(shared: &Rc<Shared>, transmit: Transmit) {
     match transmit {
         Transmit::Open => open(shared),
         Transmit::Bytes(bytes) => {
-            queue_bytes(&mut shared.outbox.borrow_mut(), bytes);
+            let full = {
+                let mut outbox = shared.outbox.borrow_mut();
+                queue_bytes(&mut outbox, bytes);
+                outbox.len() > 1
+            };
+            // A long burst (thousands of publishes in one loop) starts leaving as soon as a
+            // message is full: the server works on it while the loop goes on.
+            if full && shared.drain_timer.borrow().is_none() {
+                drain(shared, Drain::FullMessages);
+            }
             schedule_drain(shared);
         }
         Transmit::Close => {
@@ -208,7 +224,7 @@ fn perform(shared: &Rc<Shared>, transmit: Transmit) {
 const HIGH_WATER: u32 = 1 << 20;
 
 /// Packets are joined into WebSocket messages of up to this many bytes.
-const MESSAGE_BYTES: usize = 64 << 10;
+const MESSAGE_BYTES: usize = 16 << 10;
 
 /// Writes wait until the current task's synchronous work is done, so that a burst of publishes
 /// leaves in a few WebSocket messages instead of one per packet: a `send` costs far more than
@@ -222,16 +238,25 @@ pub(crate) fn schedule_drain(shared: &Rc<Shared>) {
     host::after_this_task(move || {
         let Some(shared) = weak.upgrade() else { return };
         shared.drain_scheduled.set(false);
-        if drain(&shared) {
+        if drain(&shared, Drain::All) {
             pump(&shared);
         }
     });
 }
 
+/// How much of the outbox a drain may send.
+#[derive(Clone, Copy, PartialEq)]
+enum Drain {
+    /// Everything, at the end of a task.
+    All,
+    /// Only messages that are full: the last one may still grow within this task.
+    FullMessages,
+}
+
 /// Hands queued bytes to the WebSocket while the browser's buffer is below the high-water
 /// mark. When it is above, checks again on the next timer tick (no fixed wait, unlike
 /// MQTT.js's one second past 512 KiB), so a fast producer cannot grow memory without bound.
-fn drain(shared: &Rc<Shared>) -> bool {
+fn drain(shared: &Rc<Shared>, how: Drain) -> bool {
     let Some(ws) = shared.socket.borrow().as_ref().map(WsSocket::handle) else {
         shared.outbox.borrow_mut().clear();
         return false;
@@ -242,7 +267,7 @@ fn drain(shared: &Rc<Shared>) -> bool {
             let tick = Timer::at(host::now(), move || {
                 if let Some(shared) = weak.upgrade() {
                     shared.drain_timer.borrow_mut().take();
-                    if drain(&shared) {
+                    if drain(&shared, Drain::All) {
                         pump(&shared);
                     }
                 }
@@ -250,8 +275,15 @@ fn drain(shared: &Rc<Shared>) -> bool {
             *shared.drain_timer.borrow_mut() = Some(tick);
             return false;
         }
-        // Each queued buffer is one WebSocket message: `queue_bytes` filled it up to 64 KiB.
-        let Some(message) = shared.outbox.borrow_mut().pop_front() else { return false };
+        // Each queued buffer is one WebSocket message: `queue_bytes` filled it up to its size.
+        let message = {
+            let mut outbox = shared.outbox.borrow_mut();
+            if how == Drain::FullMessages && outbox.len() < 2 {
+                return false;
+            }
+            outbox.pop_front()
+        };
+        let Some(message) = message else { return false };
         if let Err(e) = ws.send_with_u8_array(&message) {
             shared.outbox.borrow_mut().clear();
             let reason = js_sys::Error::from(e).message().as_string();
@@ -262,7 +294,7 @@ fn drain(shared: &Rc<Shared>) -> bool {
 }
 
 /// Appends to the last queued message while it has room: a burst of small packets then waits
-/// in a few 64 KiB buffers, not in an allocation per packet (100,000 QoS 0 publishes in one
+/// in a few buffers of [`MESSAGE_BYTES`], not in an allocation per packet (100,000 QoS 0 publishes in one
 /// loop held 7.7 MiB of wasm memory that way).
 pub(crate) fn queue_bytes(outbox: &mut std::collections::VecDeque<Vec<u8>>, bytes: Vec<u8>) {
     match outbox.back_mut() {
@@ -405,7 +437,11 @@ pub(crate) fn emit(shared: &Shared, event: &str, args: &[JsValue]) {
     let fs: Vec<Function> = {
         let mut listeners = shared.listeners.borrow_mut();
         let fs = listeners.iter().filter(|l| l.event == event).map(|l| l.f.clone()).collect();
+        let before = listeners.len();
         listeners.retain(|l| !(l.once && l.event == event));
+        if listeners.len() != before {
+            shared.message_listeners.borrow_mut().take();
+        }
         fs
     };
     let args: Array = args.iter().collect();
@@ -434,18 +470,7 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
                 let _ = resolve.call1(&JsValue::NULL, &client);
             }
         }
-        Event::Message(m) => {
-            let packet = message_packet(&m);
-            let field = |key| Reflect::get(&packet, &js_key(key)).unwrap_or_default();
-            let args = [field("topic"), field("payload"), packet.into()];
-            emit(shared, "message", &args);
-            answer_request(shared, &m, &args);
-            let handlers = matching_handlers(shared, &m);
-            let args: Array = args.iter().collect();
-            for f in handlers {
-                let _ = f.apply(&JsValue::NULL, &args);
-            }
-        }
+        Event::Message(m) => deliver(shared, &m),
         Event::Published { id, result } => {
             let pending = shared.core.borrow_mut().pending.remove(&id.0);
             if let Some(Pending::Publish(done, qos)) = pending {
@@ -527,6 +552,61 @@ pub(crate) fn take_request(shared: &Shared, correlation: &[u8]) -> Option<Waitin
 }
 
 /// Resolves the `request()` whose correlation data `m` carries.
+/// Most topics a client keeps as JS strings; past it the cache starts afresh.
+const TOPIC_CACHE: usize = 256;
+
+/// The topic as a JS string, from the cache of recent topics.
+fn topic_js(shared: &Shared, topic: &str) -> JsValue {
+    let mut topics = shared.topics.borrow_mut();
+    if let Some(v) = topics.get(topic) {
+        return v.clone();
+    }
+    if topics.len() >= TOPIC_CACHE {
+        topics.clear();
+    }
+    let v = JsValue::from_str(topic);
+    topics.insert(topic.to_owned(), v.clone());
+    v
+}
+
+/// The `message` listeners as one array, or `None` while one of them is a once-listener
+/// (the generic `emit` then keeps their order and removes it).
+fn message_listeners(shared: &Shared) -> Option<Array> {
+    if let Some(a) = shared.message_listeners.borrow().as_ref() {
+        return Some(a.clone());
+    }
+    let listeners = shared.listeners.borrow();
+    let mine = || listeners.iter().filter(|l| l.event == "message");
+    if mine().any(|l| l.once) {
+        return None;
+    }
+    let array: Array = mine().map(|l| JsValue::from(&l.f)).collect();
+    *shared.message_listeners.borrow_mut() = Some(array.clone());
+    Some(array)
+}
+
+/// A message to the `message` listeners, a waiting `request()` and the subscription
+/// handlers. The common case (plain listeners, no request, no handler) is one call into JS.
+fn deliver(shared: &Rc<Shared>, m: &crate::session::Message) {
+    let topic = topic_js(shared, &m.topic);
+    let listeners = message_listeners(shared);
+    let packet = deliver_message(listeners.as_ref().unwrap_or(&Array::new()), &topic, m);
+    let handlers = matching_handlers(shared, m);
+    if listeners.is_some() && handlers.is_empty() && m.properties.correlation_data.is_none() {
+        return;
+    }
+    let payload = Reflect::get(&packet, &js_key("payload")).unwrap_or_default();
+    let args = [topic, payload, packet.into()];
+    if listeners.is_none() {
+        emit(shared, "message", &args);
+    }
+    answer_request(shared, m, &args);
+    let args: Array = args.iter().collect();
+    for f in handlers {
+        let _ = f.apply(&JsValue::NULL, &args);
+    }
+}
+
 fn answer_request(shared: &Shared, m: &crate::session::Message, args: &[JsValue; 3]) {
     let Some(correlation) = &m.properties.correlation_data else { return };
     let waiting = take_request(shared, correlation);
