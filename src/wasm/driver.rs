@@ -223,6 +223,11 @@ fn perform(shared: &Rc<Shared>, transmit: Transmit) {
 /// Above this many bytes buffered by the browser, writes wait in the outbox.
 const HIGH_WATER: u32 = 1 << 20;
 
+/// How often a held-back write checks the browser's buffer again. The browser cannot send the
+/// 1 MiB above the mark in less, so the socket never runs dry; polling at once instead kept
+/// the timer Worker busy with two messages per check.
+const DRAIN_POLL: std::time::Duration = std::time::Duration::from_millis(2);
+
 /// Packets are joined into WebSocket messages of up to this many bytes.
 const MESSAGE_BYTES: usize = 16 << 10;
 
@@ -264,7 +269,7 @@ fn drain(shared: &Rc<Shared>, how: Drain) -> bool {
     loop {
         if ws.buffered_amount() > HIGH_WATER {
             let weak = Rc::downgrade(shared);
-            let tick = Timer::at(host::now(), move || {
+            let tick = Timer::at(host::now().after(DRAIN_POLL), move || {
                 if let Some(shared) = weak.upgrade() {
                     shared.drain_timer.borrow_mut().take();
                     if drain(&shared, Drain::All) {
