@@ -22,13 +22,18 @@ for (const protocolVersion of [4, 5]) {
   test(`connect, subscribe, publish QoS 0/1/2 and receive (MQTT ${protocolVersion === 5 ? '5.0' : '3.1.1'})`, async () => {
     const result = await page.evaluate(async ({ url, protocolVersion }) => {
       const events = [];
+      let three;
+      const threeArrived = new Promise((ok) => { three = ok; });
       const client = await wasmqtt.connectAsync(url, { protocolVersion, clientId: `loop-${protocolVersion}` });
-      client.on('message', (topic, payload, packet) => events.push(['message', topic, new TextDecoder().decode(payload), packet.qos, payload instanceof Uint8Array]));
+      client.on('message', (topic, payload, packet) => {
+        events.push(['message', topic, new TextDecoder().decode(payload), packet.qos, payload instanceof Uint8Array]);
+        if (events.length === 3) three();
+      });
       const granted = await client.subscribeAsync('browser/#', { qos: 2 });
       for (const qos of [0, 1, 2]) {
         await client.publishAsync(`browser/${qos}`, `hello ${qos}`, { qos });
       }
-      while (events.length < 3) await new Promise((r) => setTimeout(r, 5));
+      await threeArrived;
       const connected = client.connected;
       await client.endAsync();
       return { granted, events, connected, after: client.connected };
@@ -151,24 +156,30 @@ test('MQTT 5 properties round trip with MQTT.js names', async () => {
 test('per-subscription handlers: overlapping subscriptions reach only their own handler', async () => {
   const got = await page.evaluate(async (url) => {
     const out = { temp: [], all: [], v3: [] };
+    let last;
+    const lastArrived = new Promise((ok) => { last = ok; });
     const client = await wasmqtt.connectAsync(url, { protocolVersion: 5 });
     await client.subscribeAsync('home/+/temp', { qos: 1, handler: (topic) => out.temp.push(topic) });
-    await client.subscribeAsync('home/#', { qos: 1, handler: (topic) => out.all.push(topic) });
+    await client.subscribeAsync('home/#', { qos: 1, handler: (topic) => { out.all.push(topic); if (topic === 'home/end') last(); } });
     await client.publishAsync('home/kitchen/temp', '21', { qos: 1 });
     await client.publishAsync('home/kitchen/light', 'on', { qos: 1 });
-    while (out.all.length < 2 || out.temp.length < 1) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 50));
+    // The broker keeps the order of one publisher's messages: once this last one is in,
+    // anything the two before could have caused has arrived too.
+    await client.publishAsync('home/end', '', { qos: 1 });
+    await lastArrived;
     await client.endAsync();
     // MQTT 3.1.1 has no subscription identifiers: filters are matched locally.
+    let v3Arrived;
+    const v3Done = new Promise((ok) => { v3Arrived = ok; });
     const v3 = await wasmqtt.connectAsync(url, { protocolVersion: 4 });
-    await v3.subscribeAsync('v3/+', { qos: 0, handler: (topic) => out.v3.push(topic) });
+    await v3.subscribeAsync('v3/+', { qos: 0, handler: (topic) => { out.v3.push(topic); v3Arrived(); } });
     await v3.publishAsync('v3/a', 'x', { qos: 1 });
-    while (out.v3.length < 1) await new Promise((r) => setTimeout(r, 5));
+    await v3Done;
     await v3.endAsync();
     return out;
   }, broker.url);
   assert.deepEqual(got.temp, ['home/kitchen/temp']);
-  assert.deepEqual(got.all, ['home/kitchen/temp', 'home/kitchen/light']);
+  assert.deepEqual(got.all, ['home/kitchen/temp', 'home/kitchen/light', 'home/end']);
   assert.deepEqual(got.v3, ['v3/a']);
 });
 
@@ -271,6 +282,7 @@ test('writes follow bufferedAmount: a fast producer is held back, nothing is los
         client.publish('bulk/t', payload);
         peak = Math.max(peak, client.bufferedAmount);
       }
+      // No event says the buffer has drained: polled (the peer's count is the check).
       while (client.bufferedAmount > 0) await new Promise((r) => setTimeout(r, 5));
       return { peak };
     }, sink.url());
