@@ -4,10 +4,10 @@
 // Prints medians and min–max per client and the ratios computed rep by rep; writes the raw
 // figures to target/bench/results.json.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
-import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compressed, scripts } from './compressed.mjs';
 import { ROOT, startMosquitto } from '../tests/browser/harness.mjs';
 import { startBenchServer } from './server.mjs';
 import { publishFromNode } from './publisher.mjs';
@@ -21,29 +21,11 @@ const SECTIONS = value('--sections', 'throughput,codec,memory,app');
 const ONLY = value('--only', '');
 const TIMEOUT_MS = QUICK ? 300_000 : 3_600_000;
 
-/** The JS files wasm-bindgen puts beside the glue (the package ships them all). */
-function snippets(dir) {
-  if (!existsSync(join(ROOT, dir))) return [];
-  return readdirSync(join(ROOT, dir), { recursive: true })
-    .filter((f) => f.endsWith('.js'))
-    .map((f) => join(dir, f));
-}
-
 function sizes() {
-  const measure = (files) => {
-    const bytes = Buffer.concat(files.map((f) => readFileSync(join(ROOT, f))));
-    return {
-      raw: bytes.length,
-      gzip: gzipSync(bytes, { level: 9 }).length,
-      brotli: brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length,
-    };
-  };
-  // Compressed one file at a time, as a server sends them.
-  const sum = (files) => files.map((f) => measure([f])).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli }));
   return {
-    wasmqtt: sum(['pkg/wasmqtt_bg.wasm', 'pkg/wasmqtt.js', ...snippets('pkg/snippets')]),
-    'MQTT.js': sum(['bench/node_modules/mqtt/dist/mqtt.min.js']),
-    'mqtt5-wasm': sum(['bench/dist/mqtt5-wasm/mqtt5_wasm_bench_bg.wasm', 'bench/dist/mqtt5-wasm/mqtt5_wasm_bench.js']),
+    wasmqtt: compressed(['pkg/wasmqtt_bg.wasm', 'pkg/wasmqtt.js', ...scripts('pkg/snippets')]),
+    'MQTT.js': compressed(['bench/node_modules/mqtt/dist/mqtt.min.js']),
+    'mqtt5-wasm': compressed(['bench/dist/mqtt5-wasm/mqtt5_wasm_bench_bg.wasm', 'bench/dist/mqtt5-wasm/mqtt5_wasm_bench.js']),
   };
 }
 

@@ -2,30 +2,12 @@
 // behind a minimal interface (bench/size-core), then the package's code by crate and module
 // from the function names of the unoptimised wasm (before wasm-opt; the shares carry over).
 //   node bench/size.mjs        (scripts/size builds what it reads)
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib';
+import { compressed, scripts } from './compressed.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function compressed(files) {
-  let raw = 0;
-  let gzip = 0;
-  let brotli = 0;
-  for (const f of files) {
-    const bytes = readFileSync(join(ROOT, f));
-    raw += bytes.length;
-    gzip += gzipSync(bytes, { level: 9 }).length;
-    brotli += brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  }
-  return { raw, gzip, brotli };
-}
-
-function scripts(dir) {
-  if (!existsSync(join(ROOT, dir))) return [];
-  return readdirSync(join(ROOT, dir), { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => join(dir, f));
-}
 
 /** A LEB128 reader over `bytes`. */
 function reader(bytes) {

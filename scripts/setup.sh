@@ -181,23 +181,34 @@ build_pkg() {
 
 # What the benchmark compares with (bench/package-lock.json: MQTT.js 5, mqtt-packet, esbuild),
 # MQTT.js's parser bundled for the browser, and wasmqtt's codec as a wasm module of its own.
-build_bench() {
-  ensure_rust_target
-  ensure_wasm_bindgen_cli
+# The benchmark's comparison packages, pinned in bench/package-lock.json.
+ensure_bench_packages() {
   if [ ! -d "$ROOT/bench/node_modules/mqtt" ] ||
     [ "$ROOT/bench/package-lock.json" -nt "$ROOT/bench/node_modules/.package-lock.json" ]; then
     log "installing the benchmark's comparison packages (npm ci in bench/)"
     (cd "$ROOT/bench" && npm ci --no-audit --no-fund --loglevel=error)
   fi
+}
+
+# A crate of its own workspace under bench/ built for wasm32 and passed through wasm-bindgen:
+#   build_wasm_crate DIR LIB_NAME OUT_DIR   (target dir target/<basename of DIR>)
+build_wasm_crate() {
+  local dir="$1" lib="$2" out="$3" target="$ROOT/target/$(basename "$1")"
+  (cd "$ROOT/$dir" && CARGO_TARGET_DIR="$target" \
+    cargo build --quiet --locked --release --target wasm32-unknown-unknown)
+  wasm-bindgen --target web --out-dir "$ROOT/$out" "$target/wasm32-unknown-unknown/release/$lib.wasm"
+}
+
+build_bench() {
+  ensure_rust_target
+  ensure_wasm_bindgen_cli
+  ensure_bench_packages
   log "bundling mqtt-packet for the browser -> bench/dist/mqtt-packet.js"
   (cd "$ROOT/bench" && node_modules/.bin/esbuild src/mqtt-packet-entry.mjs --bundle --format=esm \
     --platform=browser --minify --inject:src/node-shims.mjs --define:global=globalThis \
     --log-level=warning --outfile=dist/mqtt-packet.js)
   log "mqtt5-wasm 2.1.9, the fourth client, as its README builds it -> bench/dist/mqtt5-wasm/"
-  (cd "$ROOT/bench/mqtt5-wasm" && CARGO_TARGET_DIR="$ROOT/target/mqtt5-wasm" \
-    cargo build --quiet --locked --release --target wasm32-unknown-unknown)
-  wasm-bindgen --target web --out-dir "$ROOT/bench/dist/mqtt5-wasm" \
-    "$ROOT/target/mqtt5-wasm/wasm32-unknown-unknown/release/mqtt5_wasm_bench.wasm"
+  build_wasm_crate bench/mqtt5-wasm mqtt5_wasm_bench bench/dist/mqtt5-wasm
   log "wasm-pack build bench/codec-wasm -> bench/dist/codec/"
   (cd "$ROOT" && wasm-pack --quiet build bench/codec-wasm --mode no-install --release --target web \
     --out-dir ../dist/codec --no-pack)

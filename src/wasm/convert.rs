@@ -448,9 +448,8 @@ pub(crate) fn deliver_message(listeners: &Array, topic: &JsValue, m: &Message) -
 /// (what nearly every call passes): read in one crossing instead of a dozen. `None` sends the
 /// options through the full reader, which names whatever is wrong.
 pub(crate) fn plain_publish_options(options: &JsValue) -> Option<(QoS, bool)> {
-    let packed = plain_publish_options_js(options);
-    let qos = QoS::try_from(u8::try_from(packed & 3).ok()?).ok()?;
-    (packed >= 0).then_some((qos, packed & 4 != 0))
+    let packed = u8::try_from(plain_publish_options_js(options)).ok()?;
+    Some((QoS::try_from(packed & 3).ok()?, packed & 4 != 0))
 }
 
 fn connack_properties_js(p: &ConnAckProperties) -> JsValue {
