@@ -141,21 +141,26 @@ if (minJs) console.log(row('MQTT.js mqtt.min.js', minJs));
 console.log(`\nThe MQTT.js-shaped API layer (options, packet objects, errors, listeners, store, timers, SCRAM): ${(pkg.gzip - core.gzip).toLocaleString('en-US')} B gzip of ${pkg.gzip.toLocaleString('en-US')}.`);
 if (minJs) console.log(`Package ÷ mqtt.min.js, gzip: ${(100 * pkg.gzip / minJs.gzip).toFixed(1)} % (budget 40 %, 42 KB).`);
 
-const all = functionSizes(readFileSync(join(ROOT, 'target/wasm32-unknown-unknown/release/wasmqtt.wasm')));
-// wasm-bindgen reads its `describe` functions and removes them: they never ship.
-const functions = all.functions.filter((f) => !f.name.includes('__wbindgen_describe'));
-const { data } = all;
-const byPart = new Map();
-for (const f of functions) {
-  const p = part(f.name);
-  byPart.set(p, (byPart.get(p) ?? 0) + f.size);
+/** The code of one unoptimised wasm file by part, and its largest functions. */
+function breakdown(title, file) {
+  const all = functionSizes(readFileSync(join(ROOT, file)));
+  // wasm-bindgen reads its `describe` functions and removes them: they never ship.
+  const functions = all.functions.filter((f) => !/__wbindgen_describe|wasm_bindgen::describe::WasmDescribe/.test(demangle(f.name)));
+  const byPart = new Map();
+  for (const f of functions) {
+    const p = part(f.name);
+    byPart.set(p, (byPart.get(p) ?? 0) + f.size);
+  }
+  const code = functions.reduce((n, f) => n + f.size, 0);
+  console.log(`\n## ${title}'s unoptimised wasm by part: code ${kib(code)}, data ${kib(all.data)}\n`);
+  console.log('| part | code | share |');
+  console.log('|---|---|---|');
+  for (const [p, size] of [...byPart].sort((a, b) => b[1] - a[1]).filter(([, s]) => s >= 1024)) {
+    console.log(`| ${p} | ${kib(size)} | ${(100 * size / code).toFixed(1)} % |`);
+  }
+  console.log('\nLargest functions:\n');
+  for (const f of [...functions].sort((a, b) => b.size - a.size).slice(0, 12)) console.log(`- ${kib(f.size)} ${demangle(f.name)}`);
 }
-const code = functions.reduce((n, f) => n + f.size, 0);
-console.log(`\n## The package's unoptimised wasm by part: code ${kib(code)}, data ${kib(data)}\n`);
-console.log('| part | code | share |');
-console.log('|---|---|---|');
-for (const [p, size] of [...byPart].sort((a, b) => b[1] - a[1]).filter(([, s]) => s >= 1024)) {
-  console.log(`| ${p} | ${kib(size)} | ${(100 * size / code).toFixed(1)} % |`);
-}
-console.log('\nLargest functions:\n');
-for (const f of [...functions].sort((a, b) => b.size - a.size).slice(0, 12)) console.log(`- ${kib(f.size)} ${demangle(f.name)}`);
+
+breakdown('The package', 'target/wasm32-unknown-unknown/release/wasmqtt.wasm');
+breakdown('The core', 'target/size-core/wasm32-unknown-unknown/release/wasmqtt_size_core.wasm');

@@ -176,6 +176,11 @@ build_pkg() {
   # wasm-bindgen leaves snippets of earlier builds behind; the package ships the directory.
   rm -rf "$ROOT/pkg/snippets"
   (cd "$ROOT" && wasm-pack build --mode no-install --release --target web --out-dir pkg)
+  # The package ships its JS minified, as mqtt.min.js is measured: 40 % fewer gzip bytes.
+  # Identifiers are shortened, property names kept: the driver calls the client's methods by
+  # name. The readable source is src/wasm/*.js.
+  (cd "$ROOT/pkg" && "$ROOT/node_modules/.bin/esbuild" wasmqtt.js $(find snippets -name '*.js') \
+    --minify --format=esm --outdir=. --allow-overwrite --log-level=warning)
   node "$ROOT/scripts/package-json.mjs"
 }
 

@@ -11,7 +11,7 @@ test('npm pack lists exactly the intended files, with metadata from Cargo.toml',
   const files = packed.files.map((f) => f.path.replace(/snippets\/wasmqtt-[0-9a-f]+\//, 'snippets/<crate>/')).sort();
   assert.deepEqual(files, [
     'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'package.json',
-    'snippets/<crate>/inline0.js', 'snippets/<crate>/src/wasm/glue.js', 'wasmqtt.d.ts', 'wasmqtt.js', 'wasmqtt_bg.wasm',
+    'snippets/<crate>/inline0.js', 'snippets/<crate>/src/wasm/client.js', 'snippets/<crate>/src/wasm/glue.js', 'wasmqtt.d.ts', 'wasmqtt.js', 'wasmqtt_bg.wasm',
   ]);
   const pkg = JSON.parse(readFileSync(`${ROOT}/pkg/package.json`, 'utf8'));
   const cargo = readFileSync(`${ROOT}/Cargo.toml`, 'utf8');

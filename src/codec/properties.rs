@@ -494,6 +494,32 @@ pub(crate) fn decode_properties<S: PropertySet>(
     Ok(set)
 }
 
+/// Properties in their wire form (Property Length, then the properties; nothing at all for
+/// none), read as `context` allows them: the browser layer's JS hands over the properties it
+/// has type-checked this way, and this decode enforces the table as for a received packet.
+#[cfg_attr(not(all(target_arch = "wasm32", feature = "js-api")), allow(dead_code))]
+pub(crate) fn properties_from_wire<S: PropertySet>(
+    bytes: &[u8],
+    packet: super::PacketType,
+    context: PropertyContext,
+) -> Result<S, DecodeError> {
+    if bytes.is_empty() {
+        return Ok(S::default());
+    }
+    let mut r = Reader::new(bytes, packet);
+    let set = decode_properties(&mut r, context)?;
+    r.finish()?;
+    Ok(set)
+}
+
+/// The wire form of `set` (Property Length, then the properties), for the browser layer's JS.
+#[cfg_attr(not(all(target_arch = "wasm32", feature = "js-api")), allow(dead_code))]
+pub(crate) fn properties_to_wire(set: &impl PropertySet) -> Vec<u8> {
+    let mut out = Vec::new();
+    encode_properties(set, &mut out);
+    out
+}
+
 /// Fails if authentication data came without a method: a protocol error.
 pub(crate) fn check_authentication(
     method: Option<&MqttString>,
@@ -766,6 +792,38 @@ mod tests {
         let err = decode::<PublishProperties>(&[5, 0x11, 0, 0, 0, 1], PropertyContext::Publish)
             .unwrap_err();
         assert_eq!(err.reason_code(), crate::codec::ReasonCode::MalformedPacket);
+    }
+
+    #[test]
+    fn wire_form_for_the_browser_layer_round_trips_and_is_checked() {
+        let set = PublishProperties {
+            message_expiry_interval: Some(60),
+            user_properties: vec![UserProperty::new("k", "v").unwrap()],
+            ..Default::default()
+        };
+        let wire = properties_to_wire(&set);
+        let back: PublishProperties =
+            properties_from_wire(&wire, PacketType::Publish, PropertyContext::Publish).unwrap();
+        assert_eq!(back, set);
+        // No bytes at all is no properties; trailing bytes and a property the context does
+        // not allow are refused as for a received packet.
+        let none: PublishProperties =
+            properties_from_wire(&[], PacketType::Publish, PropertyContext::Publish).unwrap();
+        assert_eq!(none, PublishProperties::default());
+        let mut trailing = wire.clone();
+        trailing.push(0);
+        assert!(properties_from_wire::<PublishProperties>(
+            &trailing,
+            PacketType::Publish,
+            PropertyContext::Publish
+        )
+        .is_err());
+        assert!(properties_from_wire::<SubscribeProperties>(
+            &wire,
+            PacketType::Subscribe,
+            PropertyContext::Subscribe
+        )
+        .is_err());
     }
 
     #[test]

@@ -6,73 +6,21 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Function, Reflect};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::{connack_packet, deliver_message, js_key, uint8, Obj};
 use super::error;
 use super::host::{self, Timer};
+use super::js::Sink;
 use super::socket::{SocketEvent, WsSocket};
-use crate::codec::{Packet, ReasonCode, SubscriptionOptions};
+use crate::codec::properties::properties_to_wire;
+use crate::codec::{Packet, PublishProperties};
 use crate::session::{CloseReason, Event, Session, Transmit};
-
-/// How a command completes in JS: a Node-style callback and/or a promise.
-#[derive(Default)]
-pub(crate) struct Completion {
-    pub(crate) callback: Option<Function>,
-    pub(crate) promise: Option<(Function, Function)>,
-}
-
-impl Completion {
-    fn call(self, err: Option<JsValue>, value: JsValue) {
-        if let Some(cb) = &self.callback {
-            let _ = cb.call2(&JsValue::NULL, &err.clone().unwrap_or(JsValue::NULL), &value);
-        }
-        if let Some((resolve, reject)) = &self.promise {
-            let _ = match err {
-                Some(e) => reject.call1(&JsValue::NULL, &e),
-                None => resolve.call1(&JsValue::NULL, &value),
-            };
-        }
-    }
-}
-
-/// A command waiting for its acknowledgement.
-pub(crate) enum Pending {
-    Publish(Completion, crate::codec::QoS),
-    Subscribe(Completion, Vec<(String, SubscriptionOptions)>),
-    Unsubscribe(Completion),
-}
-
-/// A `request()` waiting for its response.
-pub(crate) struct Waiting {
-    pub(crate) resolve: Function,
-    pub(crate) reject: Function,
-    pub(crate) _timer: Timer,
-}
-
-/// A per-subscription `handler`: called for the messages this subscription caused, found by
-/// its subscription identifier when the message carries identifiers, else by matching the
-/// filter (shared-subscription prefix stripped).
-pub(crate) struct Handler {
-    pub(crate) filter: crate::topic::TopicFilter,
-    pub(crate) subscription_id: Option<u32>,
-    pub(crate) f: Function,
-}
-
-pub(crate) struct Listener {
-    pub(crate) event: String,
-    pub(crate) f: Function,
-    pub(crate) once: bool,
-}
 
 /// The session and its bookkeeping; borrowed only for short, JS-free stretches.
 pub(crate) struct Core {
     pub(crate) session: Session,
-    pub(crate) pending: HashMap<u64, Pending>,
-    pub(crate) end_callbacks: Vec<Completion>,
-    pub(crate) connect_waiter: Option<(Function, Function, JsValue)>,
 }
 
 /// Everything a client is, shared by the JS handle and the socket and timer callbacks.
@@ -85,23 +33,13 @@ pub(crate) struct Shared {
     drain_timer: RefCell<Option<Timer>>,
     /// A drain of the outbox is queued for the end of the current task.
     drain_scheduled: std::cell::Cell<bool>,
-    /// `offline` was emitted and no connection has succeeded since.
-    offline: std::cell::Cell<bool>,
     /// The IndexedDB store's bookkeeping (the `store` option), with what waits for a write.
     pub(crate) store: super::store::Store,
-    pub(crate) listeners: RefCell<Vec<Listener>>,
-    /// The `message` listeners as one JS array, made when first needed after a change of
-    /// listeners (`None` until then).
-    pub(crate) message_listeners: RefCell<Option<Array>>,
+    /// The JS client object, told what happens; dropped once the session ends, so that a
+    /// client no one holds any more can be collected.
+    pub(crate) sink: RefCell<Option<Sink>>,
     /// JS strings of recent topics: a topic arriving again costs no UTF-8 decode.
     topics: RefCell<HashMap<String, JsValue>>,
-    pub(crate) handlers: RefCell<Vec<Handler>>,
-    /// `request()`s waiting, by correlation data.
-    pub(crate) requests: RefCell<Vec<(Vec<u8>, Waiting)>>,
-    /// Response topics `request()` has subscribed to.
-    pub(crate) reply_topics: RefCell<Vec<String>>,
-    /// The Response Information of the last CONNACK: the base of response topics.
-    pub(crate) response_information: RefCell<Option<String>>,
     /// The URLs to connect to, in rotation: `connect`'s, then `servers`.
     pub(crate) urls: Vec<String>,
     /// MQTT.js `transformWsUrl(url, options)`: a string or a promise of one.
@@ -127,26 +65,15 @@ impl Shared {
             "mqtt"
         };
         Rc::new(Self {
-            core: RefCell::new(Core {
-                session,
-                pending: HashMap::new(),
-                end_callbacks: Vec::new(),
-                connect_waiter: None,
-            }),
+            core: RefCell::new(Core { session }),
             socket: RefCell::new(None),
             timer: RefCell::new(None),
             outbox: RefCell::new(std::collections::VecDeque::new()),
             drain_timer: RefCell::new(None),
             drain_scheduled: std::cell::Cell::new(false),
-            offline: std::cell::Cell::new(false),
             store: super::store::Store::new(store_key),
-            listeners: RefCell::new(Vec::new()),
-            message_listeners: RefCell::new(None),
+            sink: RefCell::new(None),
             topics: RefCell::new(HashMap::new()),
-            handlers: RefCell::new(Vec::new()),
-            requests: RefCell::new(Vec::new()),
-            reply_topics: RefCell::new(Vec::new()),
-            response_information: RefCell::new(None),
             urls,
             transform_url,
             attempt: std::cell::Cell::new(u32::MAX),
@@ -439,126 +366,57 @@ fn arm_timer(shared: &Rc<Shared>) {
     drop(old);
 }
 
-/// Calls the listeners of `event` (once-listeners are removed first).
-pub(crate) fn emit(shared: &Shared, event: &str, args: &[JsValue]) {
-    let fs: Vec<Function> = {
-        let mut listeners = shared.listeners.borrow_mut();
-        let fs = listeners.iter().filter(|l| l.event == event).map(|l| l.f.clone()).collect();
-        let before = listeners.len();
-        listeners.retain(|l| !(l.once && l.event == event));
-        if listeners.len() != before {
-            shared.message_listeners.borrow_mut().take();
-        }
-        fs
-    };
-    let args: Array = args.iter().collect();
-    for f in fs {
-        if let Err(e) = f.apply(&JsValue::NULL, &args) {
-            // A throwing listener must not break the client, nor vanish: it surfaces as an
-            // unhandled rejection, visible in the console and to `unhandledrejection`.
-            let _ = js_sys::Promise::reject(&e);
-        }
-    }
+/// The JS client object, if the session has not ended.
+pub(crate) fn sink(shared: &Shared) -> Option<Sink> {
+    shared.sink.borrow().clone()
 }
 
 fn dispatch(shared: &Rc<Shared>, event: Event) {
+    let Some(sink) = sink(shared) else { return };
     let v5 = shared.core.borrow().session.version().is_v5();
     match event {
-        Event::Connecting { attempt } if attempt > 1 => emit(shared, "reconnect", &[]),
-        Event::Connecting { .. } => {}
+        Event::Connecting { attempt } => sink.on_connecting(attempt),
         Event::Connected(c) => {
-            shared.offline.set(false);
-            let info = c.connack.properties.response_information.as_ref().map(|s| s.to_string());
-            *shared.response_information.borrow_mut() = info;
-            let connack = connack_packet(&c.connack, v5);
-            let waiter = shared.core.borrow_mut().connect_waiter.take();
-            emit(shared, "connect", &[connack]);
-            if let Some((resolve, _, client)) = waiter {
-                let _ = resolve.call1(&JsValue::NULL, &client);
-            }
+            let c = &c.connack;
+            let properties = if v5 { properties_to_wire(&c.properties) } else { Vec::new() };
+            let return_code = c.reason_code.to_v3_connack();
+            sink.on_connect(c.session_present, c.reason_code as u8, return_code, &properties);
         }
-        Event::Message(m) => deliver(shared, &m),
-        Event::Published { id, result } => {
-            let pending = shared.core.borrow_mut().pending.remove(&id.0);
-            if let Some(Pending::Publish(done, qos)) = pending {
-                // Like MQTT.js: nothing for QoS 0, the PUBACK for 1, the PUBCOMP for 2.
-                let ack = |cmd: &str, code: ReasonCode| {
-                    Obj::new().set("cmd", cmd).set("reasonCode", code as u8).build()
-                };
-                match result {
-                    Ok(code) => done.call(
-                        None,
-                        match qos {
-                            crate::codec::QoS::AtMostOnce => JsValue::UNDEFINED,
-                            crate::codec::QoS::AtLeastOnce => ack("puback", code),
-                            crate::codec::QoS::ExactlyOnce => ack("pubcomp", code),
-                        },
-                    ),
-                    Err(e) => done.call(Some(error::from_publish(&e)), JsValue::UNDEFINED),
-                }
-            }
-        }
+        Event::Message(m) => deliver(shared, &sink, &m),
+        Event::Published { id, result } => match result {
+            Ok(code) => sink.on_published(id.0 as f64, code as u8, JsValue::UNDEFINED),
+            Err(e) => sink.on_published(id.0 as f64, 0, error::from_publish(&e)),
+        },
         Event::Subscribed { id, results, .. } => {
-            if let Some(Pending::Subscribe(done, topics)) =
-                shared.core.borrow_mut().pending.remove(&id.0)
-            {
-                let granted: Array = topics
-                    .iter()
-                    .zip(results)
-                    .map(|((topic, o), r)| {
-                        let qos = match r {
-                            Ok(q) => q as u8,
-                            Err(_) if !v5 => 128,
-                            Err(code) => code as u8,
-                        };
-                        Obj::new()
-                            .set("topic", topic.as_str())
-                            .set("qos", qos)
-                            .set("nl", o.no_local)
-                            .set("rap", o.retain_as_published)
-                            .set("rh", o.retain_handling as u8)
-                            .build()
-                    })
-                    .collect();
-                done.call(None, granted.into());
-            }
+            let codes: Vec<u8> = results
+                .iter()
+                .map(|r| match r {
+                    Ok(q) => *q as u8,
+                    Err(_) if !v5 => 128,
+                    Err(code) => *code as u8,
+                })
+                .collect();
+            sink.on_subscribed(id.0 as f64, &codes);
         }
         Event::Unsubscribed { id, results, .. } => {
-            if let Some(Pending::Unsubscribe(done)) = shared.core.borrow_mut().pending.remove(&id.0)
-            {
-                let codes: Array = results.iter().map(|&c| JsValue::from(c as u8)).collect();
-                done.call(
-                    None,
-                    Obj::new().set("cmd", "unsuback").set("reasonCodes", codes).build(),
-                );
-            }
+            let codes: Vec<u8> = results.iter().map(|&c| c as u8).collect();
+            sink.on_unsubscribed(id.0 as f64, &codes);
         }
-        Event::Closed { reason, .. } => closed(shared, reason, v5),
+        Event::Closed { reason, .. } => closed(&sink, reason),
         Event::Ended => {
-            let callbacks = std::mem::take(&mut shared.core.borrow_mut().end_callbacks);
-            emit(shared, "end", &[]);
-            for c in callbacks {
-                c.call(None, JsValue::UNDEFINED);
-            }
+            // Nothing more to report until `reconnect()` gives a sink again.
+            shared.sink.borrow_mut().take();
+            sink.on_end();
         }
-        Event::Reauthenticated => emit(shared, "reauth", &[]),
+        Event::Reauthenticated => sink.on_reauth(),
         Event::SubscriptionLost { filter, reason } => {
-            let err = error::subscription_lost(&filter, reason);
-            emit(shared, "error", &[err]);
+            sink.on_error(error::subscription_lost(&filter, reason));
         }
-        Event::PacketSent(p) => emit(shared, "packetsend", &[packet_summary(&p)]),
-        Event::PacketReceived(p) => emit(shared, "packetreceive", &[packet_summary(&p)]),
+        Event::PacketSent(p) => packet_summary(&sink, true, &p),
+        Event::PacketReceived(p) => packet_summary(&sink, false, &p),
     }
 }
 
-/// The `request()` waiting for `correlation`, removed.
-pub(crate) fn take_request(shared: &Shared, correlation: &[u8]) -> Option<Waiting> {
-    let mut requests = shared.requests.borrow_mut();
-    let pos = requests.iter().position(|(c, _)| c == correlation)?;
-    Some(requests.swap_remove(pos).1)
-}
-
-/// Resolves the `request()` whose correlation data `m` carries.
 /// Most topics a client keeps as JS strings; past it the cache starts afresh.
 const TOPIC_CACHE: usize = 256;
 
@@ -576,128 +434,43 @@ fn topic_js(shared: &Shared, topic: &str) -> JsValue {
     v
 }
 
-/// The `message` listeners as one array, or `None` while one of them is a once-listener
-/// (the generic `emit` then keeps their order and removes it).
-fn message_listeners(shared: &Shared) -> Option<Array> {
-    if let Some(a) = shared.message_listeners.borrow().as_ref() {
-        return Some(a.clone());
-    }
-    let listeners = shared.listeners.borrow();
-    let mine = || listeners.iter().filter(|l| l.event == "message");
-    if mine().any(|l| l.once) {
-        return None;
-    }
-    let array: Array = mine().map(|l| JsValue::from(&l.f)).collect();
-    *shared.message_listeners.borrow_mut() = Some(array.clone());
-    Some(array)
-}
-
-/// A message to the `message` listeners, a waiting `request()` and the subscription
-/// handlers. The common case (plain listeners, no request, no handler) is one call into JS.
-fn deliver(shared: &Rc<Shared>, m: &crate::session::Message) {
+fn deliver(shared: &Shared, sink: &Sink, m: &crate::session::Message) {
     let topic = topic_js(shared, &m.topic);
-    let listeners = message_listeners(shared);
-    let packet = deliver_message(listeners.as_ref().unwrap_or(&Array::new()), &topic, m);
-    let handlers = matching_handlers(shared, m);
-    if listeners.is_some() && handlers.is_empty() && m.properties.correlation_data.is_none() {
-        return;
-    }
-    let payload = Reflect::get(&packet, &js_key("payload")).unwrap_or_default();
-    let args = [topic, payload, packet.into()];
-    if listeners.is_none() {
-        emit(shared, "message", &args);
-    }
-    answer_request(shared, m, &args);
-    let args: Array = args.iter().collect();
-    for f in handlers {
-        let _ = f.apply(&JsValue::NULL, &args);
-    }
+    let properties = if m.properties == PublishProperties::default() {
+        Vec::new()
+    } else {
+        properties_to_wire(&m.properties)
+    };
+    sink.on_message(&topic, &m.payload, m.qos as u8, m.retain, m.dup, m.packet_id, &properties);
 }
 
-fn answer_request(shared: &Shared, m: &crate::session::Message, args: &[JsValue; 3]) {
-    let Some(correlation) = &m.properties.correlation_data else { return };
-    let waiting = take_request(shared, correlation);
-    if let Some(w) = waiting {
-        let response = Obj::new()
-            .set("topic", args[0].clone())
-            .set("payload", args[1].clone())
-            .set("packet", args[2].clone())
-            .build();
-        let _ = w.resolve.call1(&JsValue::NULL, &response);
-    }
-}
-
-fn matching_handlers(shared: &Shared, m: &crate::session::Message) -> Vec<Function> {
-    let ids: Vec<u32> = m.properties.subscription_identifiers.iter().map(|i| i.get()).collect();
-    shared
-        .handlers
-        .borrow()
-        .iter()
-        .filter(|h| match h.subscription_id {
-            Some(id) if !ids.is_empty() => ids.contains(&id),
-            _ => h.filter.matches(&m.topic),
-        })
-        .map(|h| h.f.clone())
-        .collect()
-}
-
-/// `close`, `offline`, and `disconnect` / `error` where they apply; a pending `connectAsync`
-/// rejects on the first failure.
-fn closed(shared: &Rc<Shared>, reason: CloseReason, v5: bool) {
+/// `disconnect` for the server's DISCONNECT, then `close` with why.
+fn closed(sink: &Sink, reason: CloseReason) {
     if let CloseReason::ServerDisconnected { reason: code, reason_string, server_reference } =
         &reason
     {
-        let props = Obj::new()
-            .opt("reasonString", reason_string.as_deref().map(JsValue::from_str))
-            .opt("serverReference", server_reference.as_deref().map(JsValue::from_str))
-            .build();
-        let packet = Obj::new()
-            .set("cmd", "disconnect")
-            .set("reasonCode", *code as u8)
-            .set("properties", props)
-            .build();
-        emit(shared, "disconnect", &[packet]);
+        sink.on_disconnect(*code as u8, reason_string.clone(), server_reference.clone());
     }
-    let is_error = !matches!(
+    let by_client = matches!(reason, CloseReason::ClientDisconnected);
+    // A lost transport or the server's DISCONNECT is reported by `close` and `disconnect`;
+    // what else ends a connection (refusal, protocol violation, timeout) is an `error` too.
+    let report = !matches!(
         reason,
         CloseReason::ClientDisconnected
-            | CloseReason::ServerDisconnected { reason: ReasonCode::Success, .. }
+            | CloseReason::TransportClosed { .. }
+            | CloseReason::ServerDisconnected { .. }
     );
     let err = error::from_close(&reason);
-    let waiter = shared.core.borrow_mut().connect_waiter.take();
-    if let Some((_, reject, _)) = waiter {
-        let _ = reject.call1(&JsValue::NULL, &err);
-        // connectAsync gives up after the first failure, like MQTT.js.
-        let _ = shared.core.borrow_mut().session.disconnect(
-            host::now(),
-            ReasonCode::Success,
-            Default::default(),
-        );
-    } else if is_error
-        && !matches!(
-            reason,
-            CloseReason::TransportClosed { .. } | CloseReason::ServerDisconnected { .. }
-        )
-    {
-        emit(shared, "error", std::slice::from_ref(&err));
-    }
-    // MQTT.js's `close` has no argument; ours says why, with the WebSocket close code.
-    let info = match &reason {
+    match reason {
         CloseReason::TransportClosed { code, reason: text } => {
-            Obj::new().opt("code", *code).opt("reason", text.as_deref().map(JsValue::from_str))
+            sink.on_close(err, report, code, text, by_client);
         }
-        _ => Obj::new(),
-    };
-    emit(shared, "close", &[info.set("error", err).build()]);
-    // Once per outage, like MQTT.js: not again for every failed reconnect attempt.
-    if !matches!(reason, CloseReason::ClientDisconnected) && !shared.offline.replace(true) {
-        emit(shared, "offline", &[]);
+        _ => sink.on_close(err, report, None, None, by_client),
     }
-    let _ = v5;
 }
 
 /// A light view of a packet for `packetsend` / `packetreceive`.
-fn packet_summary(p: &Packet) -> JsValue {
+fn packet_summary(sink: &Sink, sent: bool, p: &Packet) {
     let cmd = match p {
         Packet::Connect(_) => "connect",
         Packet::ConnAck(_) => "connack",
@@ -715,20 +488,18 @@ fn packet_summary(p: &Packet) -> JsValue {
         Packet::Disconnect(_) => "disconnect",
         Packet::Auth(_) => "auth",
     };
-    let obj = Obj::new().set("cmd", cmd);
     match p {
-        Packet::Publish(p) => obj
-            .set("topic", p.topic.as_str())
-            .set("qos", p.delivery.qos() as u8)
-            .set("retain", p.retain)
-            .set("dup", p.delivery.dup())
-            .opt("messageId", p.delivery.packet_id().map(|i| i.get()))
-            .set("payload", uint8(&p.payload))
-            .opt("topicAlias", p.properties.topic_alias.map(|a| a.get()))
-            .build(),
-        Packet::PubAck(a) | Packet::PubRec(a) | Packet::PubRel(a) | Packet::PubComp(a) => {
-            obj.set("messageId", a.packet_id.get()).set("reasonCode", a.reason_code as u8).build()
+        Packet::Publish(p) => {
+            let d = &p.delivery;
+            let flags = d.qos() as u8 | u8::from(p.retain) << 2 | u8::from(d.dup()) << 3;
+            let id = d.packet_id().map(|i| i.get());
+            let alias = p.properties.topic_alias.map(|a| a.get());
+            sink.on_packet(sent, cmd, &p.topic, &p.payload, flags, id, None, alias);
         }
-        _ => obj.build(),
+        Packet::PubAck(a) | Packet::PubRec(a) | Packet::PubRel(a) | Packet::PubComp(a) => {
+            let (id, code) = (Some(a.packet_id.get()), Some(a.reason_code as u8));
+            sink.on_packet(sent, cmd, "", &[], 0, id, code, None);
+        }
+        _ => sink.on_packet(sent, cmd, "", &[], 0, None, None, None),
     }
 }

@@ -1,25 +1,28 @@
 //! Errors as JS sees them: `Error` objects with a stable `name`, the MQTT reason `code` where
-//! one applies, its `reasonName`, and a message that names the bad value.
+//! one applies, its `reasonName`, and a message that names the bad value. `client.js` makes
+//! them; the kinds below are its table's.
 
-use js_sys::{Error, Reflect};
 use wasm_bindgen::JsValue;
 
+use super::js::mqtt_error;
 use crate::codec::ReasonCode;
 use crate::session::{CloseReason, PublishError, UsageError};
 
-fn make(name: &str, message: &str, code: Option<ReasonCode>) -> JsValue {
-    let err = Error::new(message);
-    err.set_name(name);
-    if let Some(code) = code {
-        let _ = Reflect::set(&err, &"code".into(), &JsValue::from(code as u8));
-        let _ = Reflect::set(&err, &"reasonName".into(), &JsValue::from(code.name()));
+const USAGE: u8 = 0;
+const CONNECTION: u8 = 1;
+const PUBLISH: u8 = 2;
+const SUBSCRIPTION: u8 = 3;
+
+fn make(kind: u8, message: &str, code: Option<ReasonCode>) -> JsValue {
+    match code {
+        Some(code) => mqtt_error(kind, i32::from(code as u8), code.name(), message),
+        None => mqtt_error(kind, -1, "", message),
     }
-    err.into()
 }
 
 /// Bad input from JS: the caller's fault.
 pub(crate) fn usage(message: &str) -> JsValue {
-    make("MqttUsageError", message, None)
+    make(USAGE, message, None)
 }
 
 /// A refused command.
@@ -39,7 +42,7 @@ pub(crate) fn from_usage(e: &UsageError) -> JsValue {
         }
         _ => None,
     };
-    make("MqttUsageError", &e.to_string(), code)
+    make(USAGE, &e.to_string(), code)
 }
 
 /// Why a connection ended, as an error.
@@ -52,7 +55,7 @@ pub(crate) fn from_close(reason: &CloseReason) -> JsValue {
         CloseReason::KeepAliveTimeout(_) => Some(ReasonCode::KeepAliveTimeout),
         _ => None,
     };
-    make("MqttConnectionError", &reason.to_string(), code)
+    make(CONNECTION, &reason.to_string(), code)
 }
 
 /// A failed publish.
@@ -62,19 +65,14 @@ pub(crate) fn from_publish(e: &PublishError) -> JsValue {
         PublishError::PacketTooLarge { .. } => Some(ReasonCode::PacketTooLarge),
         _ => None,
     };
-    make("MqttPublishError", &e.to_string(), code)
+    make(PUBLISH, &e.to_string(), code)
 }
 
 /// A subscription the client restored by itself after a lost session could not be made.
 pub(crate) fn subscription_lost(filter: &str, reason: ReasonCode) -> JsValue {
     make(
-        "MqttSubscriptionError",
+        SUBSCRIPTION,
         &format!("the subscription {filter:?} could not be restored: {reason}"),
         Some(reason),
     )
-}
-
-/// A request that got no response in time.
-pub(crate) fn timeout(message: &str) -> JsValue {
-    make("MqttTimeoutError", message, None)
 }

@@ -6,14 +6,12 @@
 mod client;
 mod connection;
 #[cfg(feature = "js-api")]
-mod convert;
-#[cfg(feature = "js-api")]
 mod driver;
 #[cfg(feature = "js-api")]
 mod error;
 mod host;
 #[cfg(feature = "js-api")]
-mod options;
+mod js;
 mod socket;
 #[cfg(feature = "js-api")]
 mod store;
@@ -21,7 +19,7 @@ mod store;
 mod types;
 
 #[cfg(feature = "js-api")]
-pub use client::{connect, connect_async, MqttClient};
+pub use client::{connect, connect_async, Driver};
 pub use connection::Connection;
 
 /// `n` bytes from the browser's `crypto.getRandomValues`: seeds for nonces such as SCRAM's.

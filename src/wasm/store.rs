@@ -22,7 +22,7 @@ use std::rc::Rc;
 use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::driver::{emit, pump, queue_bytes, schedule_drain, Shared};
+use super::driver::{pump, queue_bytes, schedule_drain, sink, Shared};
 use super::error;
 use super::host;
 
@@ -134,7 +134,7 @@ fn save_incoming(shared: &Shared, key: &str) {
                 "localStorage refused the QoS 2 receive state ({refused}): it is kept in \
                  IndexedDB only, where a reload just after a delivery can repeat it"
             );
-            emit(shared, "error", &[error::usage(&message)]);
+            report(shared, error::usage(&message));
         }
         *shared.store.incoming_written.borrow_mut() = ids;
     }
@@ -209,6 +209,13 @@ extern "C" {
     fn store_save_incoming(key: &str, ids: &[u16]) -> String;
 }
 
+/// An `error` event from the store.
+fn report(shared: &Shared, error: JsValue) {
+    if let Some(sink) = sink(shared) {
+        sink.on_error(error);
+    }
+}
+
 /// Calls `then` by name with one-shot callbacks (they free themselves when called).
 fn then(
     promise: &Promise,
@@ -238,10 +245,9 @@ pub(crate) fn begin(shared: &Rc<Shared>) {
                 let restored =
                     shared.core.borrow_mut().session.restore_state(host::now(), &bytes.to_vec());
                 if let Err(e) = restored {
-                    emit(
+                    report(
                         &shared,
-                        "error",
-                        &[error::usage(&format!("the stored session was not restored: {e}"))],
+                        error::usage(&format!("the stored session was not restored: {e}")),
                     );
                 }
             }
@@ -251,13 +257,12 @@ pub(crate) fn begin(shared: &Rc<Shared>) {
     let weak = Rc::downgrade(shared);
     then(&store_load(&key), restore, move |e| {
         let Some(shared) = weak.upgrade() else { return };
-        emit(
+        report(
             &shared,
-            "error",
-            &[error::usage(&format!(
+            error::usage(&format!(
                 "IndexedDB could not be read: {}",
                 e.as_string().unwrap_or_default()
-            ))],
+            )),
         );
         start_after_load(&shared);
     });
@@ -268,7 +273,7 @@ fn start_after_load(shared: &Rc<Shared>) {
     if let Some(key) = &shared.store.key {
         if let Err(e) = restore_incoming(shared, key) {
             let message = format!("the stored QoS 2 receive state was not restored: {e}");
-            emit(shared, "error", &[error::usage(&message)]);
+            report(shared, error::usage(&message));
         }
     }
     shared.store.ready.set(true);
@@ -314,11 +319,7 @@ pub(crate) fn save(shared: &Rc<Shared>) {
         move |e: JsValue| {
             let Some(shared) = weak.upgrade() else { return };
             let reason = e.as_string().unwrap_or_else(|| format!("{e:?}"));
-            emit(
-                &shared,
-                "error",
-                &[error::usage(&format!("IndexedDB could not be written: {reason}"))],
-            );
+            report(&shared, error::usage(&format!("IndexedDB could not be written: {reason}")));
             write_finished(&shared);
         }
     };

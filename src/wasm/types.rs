@@ -1,6 +1,5 @@
-//! TypeScript types for `pkg/wasmqtt.d.ts`: MQTT.js's names for options, packets and events.
-//! The `MqttClient` interface below merges with the generated class, adding typed event
-//! overloads to `on` / `once` / `off`.
+//! TypeScript types for `pkg/wasmqtt.d.ts`: MQTT.js's names for options, packets and events,
+//! and the client object (`client.js`), which wasm-bindgen does not see.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -127,10 +126,13 @@ export interface MqttError extends Error {
   reasonName?: string;
 }
 
-export function connect(url: string, options?: IClientOptions): MqttClient;
-export function connectAsync(url: string, options?: IClientOptions): Promise<MqttClient>;
-
 export interface MqttClient {
+  /** Whether CONNACK accepted the connection. */
+  readonly connected: boolean;
+  /** Whether the client is waiting to reconnect or reconnecting. */
+  readonly reconnecting: boolean;
+  /** The options passed to connect. */
+  readonly options: IClientOptions | undefined;
   /** Bytes written but not yet sent (the WebSocket's bufferedAmount plus held-back writes). */
   readonly bufferedAmount: number;
   /** Messages accepted but not yet sent (offline queue, Receive Maximum): at most `queueLimit`. */
@@ -159,5 +161,15 @@ export interface MqttClient {
   once(event: 'message', listener: (topic: string, payload: Uint8Array, packet: IPublishPacket) => void): MqttClient;
   once(event: 'error', listener: (error: MqttError) => void): MqttClient;
   once(event: string, listener: (...args: any[]) => void): MqttClient;
+  on(event: string, listener: (...args: any[]) => void): MqttClient;
+  addListener(event: string, listener: (...args: any[]) => void): MqttClient;
+  off(event: string, listener: (...args: any[]) => void): MqttClient;
+  removeListener(event: string, listener: (...args: any[]) => void): MqttClient;
+  emit(event: string, ...args: any[]): boolean;
+  endAsync(): Promise<void>;
+  /** Connects again after end(), or now instead of after the backoff. */
+  reconnect(): MqttClient;
+  /** Resolves once every session change so far is committed to IndexedDB (store option). */
+  whenStored(): Promise<void>;
 }
 "#;
