@@ -30,7 +30,7 @@ pub struct Auth {
 
 /// Body length when a reason code of Success and empty properties may both be left out
 /// (MQTT 5.0 sections 3.14.2.1 and 3.15.2.1).
-fn short_body_len(reason_code: ReasonCode, properties: &impl PropertySet, empty: bool) -> usize {
+fn short_body_len(reason_code: ReasonCode, properties: &dyn PropertySet, empty: bool) -> usize {
     match (reason_code, empty) {
         (ReasonCode::Success, true) => 0,
         (_, true) => 1,
@@ -40,7 +40,7 @@ fn short_body_len(reason_code: ReasonCode, properties: &impl PropertySet, empty:
 
 fn encode_short_body(
     reason_code: ReasonCode,
-    properties: &impl PropertySet,
+    properties: &dyn PropertySet,
     len: usize,
     out: &mut Vec<u8>,
 ) {
@@ -52,7 +52,7 @@ fn encode_short_body(
     }
 }
 
-fn decode_short_body<S: PropertySet>(
+fn decode_short_body<S: PropertySet + Default>(
     r: &mut Reader<'_>,
     context: PropertyContext,
 ) -> Result<(ReasonCode, S), DecodeError> {

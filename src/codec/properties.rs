@@ -435,8 +435,10 @@ impl<T: PropertyField> PropertySlot for Vec<T> {
     }
 }
 
-/// A packet's typed set of properties.
-pub(crate) trait PropertySet: Default {
+/// A packet's typed set of properties. Used as `dyn PropertySet` by the decode and encode
+/// loops, so that one copy of each serves every packet's set (a copy per set cost 6 KiB of
+/// wasm).
+pub(crate) trait PropertySet {
     /// Stores one decoded property; the decode loop has checked that `context` allows it.
     fn apply(&mut self, id: PropertyId, value: PropertyValue<'_>) -> Result<(), DecodeError>;
     /// Calls `f` for every property present, in a fixed order; repeats keep their order.
@@ -444,20 +446,20 @@ pub(crate) trait PropertySet: Default {
 }
 
 /// Bytes of the properties after the Property Length.
-fn properties_body_len(set: &impl PropertySet) -> usize {
+fn properties_body_len(set: &dyn PropertySet) -> usize {
     let mut len = 0;
     set.visit(&mut |_, value| len += 1 + value.encoded_len());
     len
 }
 
 /// Bytes the Property Length and the properties take.
-pub(crate) fn properties_len(set: &impl PropertySet) -> usize {
+pub(crate) fn properties_len(set: &dyn PropertySet) -> usize {
     let body = properties_body_len(set);
     variable_byte_integer_len(u32::try_from(body).unwrap_or(u32::MAX)) + body
 }
 
 /// Writes the Property Length and the properties.
-pub(crate) fn encode_properties(set: &impl PropertySet, out: &mut Vec<u8>) {
+pub(crate) fn encode_properties(set: &dyn PropertySet, out: &mut Vec<u8>) {
     let body = properties_body_len(set);
     put_variable_byte_integer(out, u32::try_from(body).unwrap_or(u32::MAX));
     set.visit(&mut |id, value| {
@@ -469,13 +471,22 @@ pub(crate) fn encode_properties(set: &impl PropertySet, out: &mut Vec<u8>) {
 
 /// Reads the Property Length and the properties, enforcing the table: an identifier not
 /// allowed in `context` is malformed, a repeat of a single property a protocol error.
-pub(crate) fn decode_properties<S: PropertySet>(
+pub(crate) fn decode_properties<S: PropertySet + Default>(
     r: &mut Reader<'_>,
     context: PropertyContext,
 ) -> Result<S, DecodeError> {
+    let mut set = S::default();
+    decode_properties_into(r, context, &mut set)?;
+    Ok(set)
+}
+
+fn decode_properties_into(
+    r: &mut Reader<'_>,
+    context: PropertyContext,
+    set: &mut dyn PropertySet,
+) -> Result<(), DecodeError> {
     let len = r.variable_byte_integer("property length")?;
     let mut props = r.sub(usize::try_from(len).unwrap_or(usize::MAX), "properties")?;
-    let mut set = S::default();
     let mut seen: u64 = 0;
     while !props.is_empty() {
         let raw = props.variable_byte_integer("property identifier")?;
@@ -491,14 +502,14 @@ pub(crate) fn decode_properties<S: PropertySet>(
         let value = read_value(&mut props, id)?;
         set.apply(id, value)?;
     }
-    Ok(set)
+    Ok(())
 }
 
 /// Properties in their wire form (Property Length, then the properties; nothing at all for
 /// none), read as `context` allows them: the browser layer's JS hands over the properties it
 /// has type-checked this way, and this decode enforces the table as for a received packet.
 #[cfg_attr(not(all(target_arch = "wasm32", feature = "js-api")), allow(dead_code))]
-pub(crate) fn properties_from_wire<S: PropertySet>(
+pub(crate) fn properties_from_wire<S: PropertySet + Default>(
     bytes: &[u8],
     packet: super::PacketType,
     context: PropertyContext,
@@ -514,7 +525,7 @@ pub(crate) fn properties_from_wire<S: PropertySet>(
 
 /// The wire form of `set` (Property Length, then the properties), for the browser layer's JS.
 #[cfg_attr(not(all(target_arch = "wasm32", feature = "js-api")), allow(dead_code))]
-pub(crate) fn properties_to_wire(set: &impl PropertySet) -> Vec<u8> {
+pub(crate) fn properties_to_wire(set: &dyn PropertySet) -> Vec<u8> {
     let mut out = Vec::new();
     encode_properties(set, &mut out);
     out
@@ -746,7 +757,10 @@ mod tests {
     use super::*;
     use crate::codec::PacketType;
 
-    fn decode<S: PropertySet>(bytes: &[u8], context: PropertyContext) -> Result<S, DecodeError> {
+    fn decode<S: PropertySet + Default>(
+        bytes: &[u8],
+        context: PropertyContext,
+    ) -> Result<S, DecodeError> {
         let mut r = Reader::new(bytes, PacketType::Publish);
         let set = decode_properties(&mut r, context)?;
         r.finish()?;

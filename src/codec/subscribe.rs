@@ -73,8 +73,8 @@ pub struct Subscribe {
     pub properties: SubscribeProperties,
 }
 
-fn version_properties_len<S: super::properties::PropertySet>(
-    set: &S,
+fn version_properties_len(
+    set: &dyn super::properties::PropertySet,
     version: ProtocolVersion,
 ) -> usize {
     if version.is_v5() {

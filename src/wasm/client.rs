@@ -34,7 +34,7 @@ impl std::fmt::Debug for Driver {
     }
 }
 
-fn properties<S: crate::codec::properties::PropertySet>(
+fn properties<S: crate::codec::properties::PropertySet + Default>(
     bytes: &[u8],
     packet: PacketType,
     context: PropertyContext,
