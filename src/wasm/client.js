@@ -152,6 +152,11 @@ class PropertyWriter {
     this.bytes.push(n >> 8, n & 255);
   }
 
+  text(value, what) {
+    if (value.includes('\0')) throw usage(`${what}: string ${JSON.stringify(value.slice(0, 40))} contains the null character U+0000, which MQTT forbids`);
+    this.data(utf8.encode(value), what);
+  }
+
   data(bytes, what, kind = 'string') {
     if (bytes.length > 65535) throw usage(`${what}: ${kind} of ${bytes.length} bytes is longer than the 65535 bytes MQTT allows`);
     this.u16(bytes.length);
@@ -166,9 +171,9 @@ class PropertyWriter {
       case U16: this.u16(value); break;
       case U32: this.u16(Math.floor(value / 65536)); this.u16(value % 65536); break;
       case VARINT: this.varint(value); break;
-      case STRING: this.data(utf8.encode(value), name); break;
+      case STRING: this.text(value, name); break;
       case BINARY: this.data(asBytes(value), name, 'binary data'); break;
-      case PAIR: this.data(utf8.encode(value[0]), 'userProperties key'); this.data(utf8.encode(value[1]), `userProperties.${value[0]}`); break;
+      case PAIR: this.text(value[0], 'userProperties key'); this.text(value[1], `userProperties.${value[0]}`); break;
     }
   }
 
@@ -218,8 +223,10 @@ function readProperties(bytes) {
         const key = fromUtf8.decode(data());
         const value = fromUtf8.decode(data());
         const all = (out.userProperties ??= {});
-        const had = all[key];
-        all[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
+        // Own keys only, and defined rather than assigned: a key may be `toString` or `__proto__`.
+        const had = Object.hasOwn(all, key) ? all[key] : undefined;
+        const v = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
+        Object.defineProperty(all, key, { value: v, enumerable: true, writable: true, configurable: true });
         continue;
       }
     }
@@ -356,8 +363,8 @@ export function readOptions(url, options) {
   if (typeof url !== 'string' || !(url.startsWith('ws://') || url.startsWith('wss://'))) {
     throw usage(`the URL must start with ws:// or wss://, got ${typeof url === 'string' ? JSON.stringify(url) : describe(url)}`);
   }
-  if (options != null && !isObject(options)) throw usage(`options must be an object, got ${describe(options)}`);
-  if (isObject(options)) {
+  if (options != null && typeof options !== 'object') throw usage(`options must be an object, got ${describe(options)}`);
+  if (options != null) {
     for (const key of ownKeys(options, 'options')) {
       if (!KNOWN.includes(key) && !IGNORED.includes(key)) throw usage(`unknown option ${JSON.stringify(key)}; known options are ${KNOWN.join(', ')}`);
     }
@@ -408,16 +415,25 @@ function splitArgs(options, callback) {
   return typeof options === 'function' ? [undefined, options] : [options, typeof callback === 'function' ? callback : undefined];
 }
 
+/** Calls a user's function; what it throws neither unwinds through the driver nor vanishes: it becomes an unhandled rejection. */
+function call(f, self, ...args) {
+  try {
+    f.apply(self, args);
+  } catch (e) {
+    Promise.reject(e);
+  }
+}
+
 /** Reports a refused command to its callback or promise; with neither, throws it. */
 function refuse(done, error) {
   if (!done.callback && !done.reject) throw error;
-  done.callback?.(error);
+  if (done.callback) call(done.callback, undefined, error);
   done.reject?.(error);
 }
 
 /** Settles a command: its Node-style callback and/or its promise. */
 function settle(done, error, value) {
-  done.callback?.(error ?? null, value);
+  if (done.callback) call(done.callback, undefined, error ?? null, value);
   if (error) done.reject?.(error);
   else done.resolve?.(value);
 }
@@ -427,15 +443,21 @@ function promised(f) {
   return new Promise((resolve, reject) => f({ resolve, reject }));
 }
 
-/** Reads publish options: `[qos, retain, properties]`. The common shape (qos, retain, dup) costs no more than its three reads. */
-function publishOptions(options) {
-  if (options === undefined || options === null) return [0, false, EMPTY];
-  optionsObject(options, 'publish options');
-  checkKeys(options, ['qos', 'retain', 'dup', 'properties', 'timeout', 'cbStorePut'], 'publish options');
+const PUBLISH_OPTIONS = ['qos', 'retain', 'dup', 'properties', 'timeout', 'cbStorePut'];
+
+/** Reads `publish(topic, message, options)`: `[qos, topic, payload, retain, properties]`, checked in that order after the option names. */
+function publishArgs(topic, message, options) {
+  if (options != null) {
+    optionsObject(options, 'publish options');
+    checkKeys(options, PUBLISH_OPTIONS, 'publish options');
+  }
+  const t = topicString(topic, 'topic');
+  const p = payload(message, 'message');
+  if (options == null) return [0, t, p, false, EMPTY];
   const qos = qosField(options, 'qos');
   const retain = boolField(options, 'retain') ?? false;
   const props = field(options, 'properties');
-  return [qos, retain, props === undefined ? EMPTY : publishProperties(props)];
+  return [qos, t, p, retain, props === undefined ? EMPTY : publishProperties(props)];
 }
 
 const EMPTY = new Uint8Array(0);
@@ -454,6 +476,7 @@ class MqttClient {
     this._replyTopics = [];
     this._responseInformation = undefined;
     this._offline = false;
+    this._ended = false;
     this._waiter = undefined;
   }
 
@@ -463,7 +486,10 @@ class MqttClient {
     if (typeof f !== 'function') throw usage(`listener must be a function, got ${describe(f)}`);
     let listener = f;
     if (once) {
+      let fired = false;
       listener = (...args) => {
+        if (fired) return undefined;
+        fired = true;
         this._remove(event, listener);
         return f.apply(this, args);
       };
@@ -507,26 +533,22 @@ class MqttClient {
     return this.off(event, listener);
   }
 
+  /** Removes every listener of `event`, or of every event. */
+  removeAllListeners(event) {
+    if (event === undefined) this._events = Object.create(null);
+    else this._events[event] = undefined;
+    return this;
+  }
+
   /** Calls the listeners of `event`. One that throws neither stops the others nor vanishes: it becomes an unhandled rejection. */
   emit(event, ...args) {
     const list = this._events[event];
     if (!list) return false;
-    for (let i = 0; i < list.length; i++) {
-      try {
-        list[i].apply(this, args);
-      } catch (e) {
-        Promise.reject(e);
-      }
-    }
+    for (let i = 0; i < list.length; i++) call(list[i], this, ...args);
     return true;
   }
 
   // --- commands ---
-
-  _publish(topic, message, options) {
-    const [qos, retain, props] = publishOptions(options);
-    return [qos, topicString(topic, 'topic'), payload(message, 'message'), retain, props];
-  }
 
   /** Publishes; `callback(err)` once QoS 0 is written, QoS 1 acknowledged, QoS 2 completed. */
   publish(topic, message, options, callback) {
@@ -534,7 +556,7 @@ class MqttClient {
     const done = { callback };
     let args;
     try {
-      args = this._publish(topic, message, options);
+      args = publishArgs(topic, message, options);
     } catch (e) {
       refuse(done, e);
       return this;
@@ -561,7 +583,7 @@ class MqttClient {
   publishAsync(topic, message, options) {
     return promised((done) => {
       try {
-        const [qos, t, p, retain, props] = this._publish(topic, message, options);
+        const [qos, t, p, retain, props] = publishArgs(topic, message, options);
         this._pending.set(this._driver.publish(t, p, qos, retain, props, false), { ...done, qos });
       } catch (e) {
         return done.reject(e);
@@ -688,13 +710,19 @@ class MqttClient {
   }
 
   _end(done) {
+    if (this._ended) {
+      // Ended already: nothing more will come from the session to settle it.
+      queueMicrotask(() => settle(done, null, undefined));
+      return;
+    }
     try {
       this._endCallbacks.push(done);
       this._driver.end();
     } catch (e) {
       this._endCallbacks = this._endCallbacks.filter((d) => d !== done);
-      refuse(done, e);
+      return refuse(done, e);
     }
+    this._driver.pump();
   }
 
   /** Disconnects and stops reconnecting: `end(force?, options?, callback?)`. */
@@ -711,6 +739,7 @@ class MqttClient {
 
   /** Connects again after `end()`, or now instead of after the backoff. */
   reconnect() {
+    this._ended = false;
     this._driver.reconnect(this);
     return this;
   }
@@ -724,22 +753,34 @@ class MqttClient {
       let timer;
       try {
         if (!this._driver.v5()) throw usage('request() needs MQTT 5.0 (response topic and correlation data)');
+        // Read as publish() reads them (own and inherited fields, getters that throw named),
+        // then published with the response topic and correlation data added.
+        optionsObject(options, 'publish options');
+        checkKeys(options, PUBLISH_OPTIONS, 'publish options');
         const timeout = intField(options, 'timeout', 1, 86400000) ?? 30000;
-        const props = { ...field(options, 'properties') };
+        const given = field(options, 'properties');
+        optionsObject(given, 'properties');
+        checkKeys(given, PUBLISH_PROPERTIES, 'properties');
+        const props = {};
+        for (const key of PUBLISH_PROPERTIES) {
+          const v = field(given, key);
+          if (v !== undefined) props[key] = v;
+        }
         let reply = props.responseTopic;
         if (reply === undefined) {
           const base = (this._responseInformation ?? 'wasmqtt/responses').replace(/\/+$/, '');
           reply = `${base}/${this._driver.clientId()}`;
-          this._driver.checkTopic(reply);
         }
-        if (!this._replyTopics.includes(reply)) {
-          if (typeof reply !== 'string') throw usage(`responseTopic must be a string, got ${describe(reply)}`);
-          this._replyTopics.push(reply);
-          this._driver.subscribe([reply], Uint8Array.of(1), EMPTY);
-        }
+        // A topic name, not a filter: checked before it is subscribed to.
+        this._driver.checkTopic(topicString(reply, 'responseTopic'));
         props.responseTopic = reply;
         props.correlationData = correlation;
-        const [qos, t, p, retain, bytes] = this._publish(topic, message, { ...options, properties: props, timeout: undefined });
+        const publish = { qos: field(options, 'qos'), retain: field(options, 'retain'), properties: props };
+        const [qos, t, p, retain, bytes] = publishArgs(topic, message, publish);
+        if (!this._replyTopics.includes(reply)) {
+          this._driver.subscribe([reply], Uint8Array.of(1), EMPTY);
+          this._replyTopics.push(reply);
+        }
         const waiting = { correlation, resolve: done.resolve };
         this._requests.push(waiting);
         timer = setTimeout(() => {
@@ -818,15 +859,7 @@ class MqttClient {
     if (messageId !== undefined) packet.messageId = messageId;
     packet.properties = properties.length === 0 ? {} : readProperties(properties);
     const list = this._events.message;
-    if (list) {
-      for (let i = 0; i < list.length; i++) {
-        try {
-          list[i].call(this, topic, packet.payload, packet);
-        } catch (e) {
-          Promise.reject(e);
-        }
-      }
-    }
+    if (list) for (let i = 0; i < list.length; i++) call(list[i], this, topic, packet.payload, packet);
     if (this._handlers.length) this._handle(packet);
     if (this._requests.length && packet.properties.correlationData) {
       const waiting = this._takeRequest(packet.properties.correlationData);
@@ -842,12 +875,7 @@ class MqttClient {
     const ids = [].concat(packet.properties.subscriptionIdentifier ?? []);
     for (const h of this._handlers) {
       const mine = h.id !== undefined && ids.length ? ids.includes(h.id) : this._driver.matches(h.filter, packet.topic);
-      if (!mine) continue;
-      try {
-        h.f.call(this, packet.topic, packet.payload, packet);
-      } catch (e) {
-        Promise.reject(e);
-      }
+      if (mine) call(h.f, this, packet.topic, packet.payload, packet);
     }
   }
 
@@ -888,8 +916,13 @@ class MqttClient {
     this._waiter = undefined;
     if (waiter) {
       waiter.reject(error);
-      // connectAsync gives up after the first failure, like MQTT.js.
-      this._driver.end();
+      // connectAsync gives up after the first failure, like MQTT.js. No pump here: the one
+      // under way reports what ending does, after this close.
+      try {
+        this._driver.end();
+      } catch (e) {
+        Promise.reject(e);
+      }
     } else if (report) {
       this.emit('error', error);
     }
@@ -907,6 +940,7 @@ class MqttClient {
   }
 
   onEnd() {
+    this._ended = true;
     const callbacks = this._endCallbacks;
     this._endCallbacks = [];
     this.emit('end');

@@ -172,6 +172,7 @@ impl Driver {
     /// once, or after reading its stored state.
     pub fn start(&self, sink: JsValue) {
         *self.shared.sink.borrow_mut() = Some(sink.unchecked_into::<Sink>());
+        self.shared.ended.set(false);
         super::store::begin(&self.shared);
     }
 
@@ -264,21 +265,21 @@ impl Driver {
         }
     }
 
-    /// Disconnects and stops reconnecting; `onEnd` follows.
+    /// Disconnects and stops reconnecting; `onEnd` follows from the next pump (not run here:
+    /// called while a pump reports, the one under way carries on).
     pub fn end(&self) -> Result<(), JsValue> {
         let ended = self.shared.core.borrow_mut().session.disconnect(
             host::now(),
             ReasonCode::Success,
             Default::default(),
         );
-        ended.map_err(|e| from_usage(&e))?;
-        pump(&self.shared);
-        Ok(())
+        ended.map_err(|e| from_usage(&e))
     }
 
     /// Connects again after `end()`, or now instead of after the backoff.
     pub fn reconnect(&self, sink: JsValue) {
         *self.shared.sink.borrow_mut() = Some(sink.unchecked_into::<Sink>());
+        self.shared.ended.set(false);
         self.shared.core.borrow_mut().session.connect(host::now());
         pump(&self.shared);
     }

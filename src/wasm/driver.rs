@@ -35,9 +35,11 @@ pub(crate) struct Shared {
     drain_scheduled: std::cell::Cell<bool>,
     /// The IndexedDB store's bookkeeping (the `store` option), with what waits for a write.
     pub(crate) store: super::store::Store,
-    /// The JS client object, told what happens; dropped once the session ends, so that a
-    /// client no one holds any more can be collected.
+    /// The JS client object, told what happens; dropped once the session has ended and the
+    /// store has nothing more to report, so that a client no one holds can be collected.
     pub(crate) sink: RefCell<Option<Sink>>,
+    /// The session has ended (`end()`, or a refusal that stops it) and not restarted since.
+    pub(crate) ended: std::cell::Cell<bool>,
     /// JS strings of recent topics: a topic arriving again costs no UTF-8 decode.
     topics: RefCell<HashMap<String, JsValue>>,
     /// The URLs to connect to, in rotation: `connect`'s, then `servers`.
@@ -73,6 +75,7 @@ impl Shared {
             drain_scheduled: std::cell::Cell::new(false),
             store: super::store::Store::new(store_key),
             sink: RefCell::new(None),
+            ended: std::cell::Cell::new(false),
             topics: RefCell::new(HashMap::new()),
             urls,
             transform_url,
@@ -111,6 +114,7 @@ pub(crate) fn pump(shared: &Rc<Shared>) {
     // Every command ends in a pump, so a message queued while offline is stored at once.
     super::store::save(shared);
     arm_timer(shared);
+    release_sink(shared);
 }
 
 fn perform(shared: &Rc<Shared>, transmit: Transmit) {
@@ -366,6 +370,14 @@ fn arm_timer(shared: &Rc<Shared>) {
     drop(old);
 }
 
+/// Lets go of the JS client object once the session has ended and no store write is under way
+/// (its failure would still be reported): nothing more comes until `reconnect()` gives it back.
+pub(crate) fn release_sink(shared: &Shared) {
+    if shared.ended.get() && !shared.store.writing() {
+        shared.sink.borrow_mut().take();
+    }
+}
+
 /// The JS client object, if the session has not ended.
 pub(crate) fn sink(shared: &Shared) -> Option<Sink> {
     shared.sink.borrow().clone()
@@ -404,8 +416,7 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
         }
         Event::Closed { reason, .. } => closed(&sink, reason),
         Event::Ended => {
-            // Nothing more to report until `reconnect()` gives a sink again.
-            shared.sink.borrow_mut().take();
+            shared.ended.set(true);
             sink.on_end();
         }
         Event::Reauthenticated => sink.on_reauth(),

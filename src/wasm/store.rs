@@ -78,6 +78,11 @@ impl Store {
         }
     }
 
+    /// Whether a write is under way.
+    pub(crate) fn writing(&self) -> bool {
+        self.busy.get()
+    }
+
     /// Whether bytes wait for the write of the state they follow from.
     pub(crate) fn writes_ahead(&self) -> bool {
         self.key.is_some()
@@ -336,6 +341,7 @@ fn write_finished(shared: &Rc<Shared>) {
     if shared.store.dirty.replace(false) {
         save(shared);
     }
+    super::driver::release_sink(shared);
 }
 
 /// Resolves the `whenStored()` promises that wait for at most `finished` writes.

@@ -165,6 +165,7 @@ export interface MqttClient {
   addListener(event: string, listener: (...args: any[]) => void): MqttClient;
   off(event: string, listener: (...args: any[]) => void): MqttClient;
   removeListener(event: string, listener: (...args: any[]) => void): MqttClient;
+  removeAllListeners(event?: string): MqttClient;
   emit(event: string, ...args: any[]): boolean;
   endAsync(): Promise<void>;
   /** Connects again after end(), or now instead of after the backoff. */

@@ -126,6 +126,31 @@ export function subscribeFilter(p, v5) {
  * Starts the fixtures before a file's tests and stops them after; `assign` receives
  * `{ broker, limits, server, browser, page }` once they are up.
  */
+/**
+ * One mosquitto (extra configuration `config`, listener options `listener`), the static server,
+ * Chromium (with `flags`) and a page with the package and `window.h`, started before a test
+ * file's tests and stopped after them; `assign({ broker, server, browser, page })` gets them.
+ */
+export function usePage(assign, { config = '', listener, flags = [] } = {}) {
+  let broker, server, browser, page;
+  before(async () => {
+    const conf = typeof config === 'function' ? config() : config;
+    [broker, server, browser] = await Promise.all([
+      startMosquitto(conf, listener === undefined ? {} : { listener }),
+      startServer(),
+      launchBrowser(flags),
+    ]);
+    page = await openPage(browser, server.origin);
+    await installHelpers(page);
+    assign({ broker, server, browser, page });
+  });
+  after(async () => {
+    await browser?.close();
+    server?.stop();
+    broker?.stop();
+  });
+}
+
 export function useFixtures(assign) {
   let broker, limits, server, browser, page;
   before(async () => {

@@ -3,33 +3,21 @@
 // (`properties.authenticationMethod` with username and password), and SHA-256 / HMAC / PBKDF2
 // as compiled for wasm32 (the compact SHA-256, see .cargo/config.toml), checked by a real
 // server that verifies the client's proof and sends its own signature for the client to check.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startMosquitto, startServer, launchBrowser, openPage } from './harness.mjs';
-import { installHelpers } from './features-support.mjs';
+import { join } from 'node:path';
+import { ROOT } from './harness.mjs';
+import { usePage } from './features-support.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-let broker, server, browser, page;
+let broker, page;
 
-before(async () => {
+// The plugin is built (or found up to date) when the fixtures start, not at import.
+const config = () => {
   const plugin = execFileSync('bash', [join(ROOT, 'tests/scram_plugin/build.sh')], { encoding: 'utf8' }).trim();
-  [broker, server, browser] = await Promise.all([
-    startMosquitto(`plugin ${plugin}\nplugin_opt_users alice:secret,bob:hunter2`),
-    startServer(),
-    launchBrowser(),
-  ]);
-  page = await openPage(browser, server.origin);
-  await installHelpers(page);
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-  broker?.stop();
-});
+  return `plugin ${plugin}\nplugin_opt_users alice:secret,bob:hunter2`;
+};
+usePage((f) => ({ broker, page } = f), { config });
 
 const scram = { authenticationMethod: 'SCRAM-SHA-256' };
 
