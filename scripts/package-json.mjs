@@ -18,9 +18,9 @@ const complete = {
     './wasmqtt_bg.wasm': './wasmqtt_bg.wasm',
     './package.json': './package.json',
   },
-  // Importing the glue runs nothing: the wasm starts in init(), the IndexedDB helpers only
-  // define functions.
+  // Importing the module runs nothing with an effect outside it: the wasm starts in init(),
+  // the rest defines functions and tables.
   sideEffects: false,
-  files: ['wasmqtt_bg.wasm', 'wasmqtt.js', 'wasmqtt.d.ts', 'snippets', 'LICENSE-MIT', 'LICENSE-APACHE'],
+  files: ['wasmqtt_bg.wasm', 'wasmqtt.js', 'wasmqtt.d.ts', 'LICENSE-MIT', 'LICENSE-APACHE'],
 };
 writeFileSync(path, `${JSON.stringify(complete, null, 2)}\n`);

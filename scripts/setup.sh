@@ -173,14 +173,15 @@ build_pkg() {
   ensure_wasm_pack
   ensure_node_tools
   log "wasm-pack build -> pkg/"
-  # wasm-bindgen leaves snippets of earlier builds behind; the package ships the directory.
+  # wasm-bindgen leaves snippets of earlier builds behind; the bundle below must not take them.
   rm -rf "$ROOT/pkg/snippets"
   (cd "$ROOT" && wasm-pack build --mode no-install --release --target web --out-dir pkg)
-  # The package ships its JS minified, as mqtt.min.js is measured: 40 % fewer gzip bytes.
-  # Identifiers are shortened, property names kept: the driver calls the client's methods by
-  # name. The readable source is src/wasm/*.js.
-  (cd "$ROOT/pkg" && "$ROOT/node_modules/.bin/esbuild" wasmqtt.js $(find snippets -name '*.js') \
-    --minify --format=esm --outdir=. --allow-overwrite --log-level=warning)
+  # The package ships its JS as one minified module (wasm-bindgen's glue with the snippets it
+  # imports: src/wasm/*.js, the IndexedDB helpers), as mqtt.min.js is measured: 45 % fewer
+  # gzip bytes than the files as written, and one request. Identifiers are shortened, property
+  # names kept (the driver calls the client's methods by name).
+  (cd "$ROOT/pkg" && "$ROOT/node_modules/.bin/esbuild" wasmqtt.js --bundle --minify --format=esm \
+    --outfile=wasmqtt.js --allow-overwrite --log-level=warning && rm -rf snippets)
   node "$ROOT/scripts/package-json.mjs"
 }
 

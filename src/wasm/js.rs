@@ -1,6 +1,6 @@
-//! The JS half of the MQTT.js-shaped API (`client.js`): it reads and checks what the caller
-//! passes, keeps the listeners, callbacks and promises, and builds the packet and error
-//! objects. The driver crosses to it with numbers, strings and bytes only: building JS
+//! The JS half of the MQTT.js-shaped API: `options.js` reads and checks what the caller
+//! passes; `client.js` keeps the listeners, callbacks and promises, and builds the packet and
+//! error objects. The driver crosses to it with numbers, strings and bytes only: building JS
 //! objects field by field from Rust cost more wasm than the whole session.
 
 use js_sys::Function;
@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use super::client::Driver;
 
-#[wasm_bindgen(module = "/src/wasm/client.js")]
+#[wasm_bindgen(module = "/src/wasm/options.js")]
 extern "C" {
     /// `connect`'s options, checked, in the shape the driver reads.
     pub(crate) type Plan;
@@ -17,11 +17,6 @@ extern "C" {
     /// value.
     #[wasm_bindgen(js_name = readOptions, catch)]
     pub(crate) fn read_options(url: &JsValue, options: &JsValue) -> Result<Plan, JsValue>;
-
-    /// The client object around `driver`; with `wait`, a promise of it that settles on the
-    /// first CONNACK or failure.
-    #[wasm_bindgen(js_name = newClient)]
-    pub(crate) fn new_client(driver: Driver, plan: &Plan, wait: bool) -> JsValue;
 
     /// An `Error` with a stable `name` for `kind` (see `client.js`), the reason `code` (-1:
     /// none) and its `reasonName`.
@@ -76,6 +71,15 @@ extern "C" {
     /// The options as given, for `transformWsUrl(url, options)`.
     #[wasm_bindgen(method, getter)]
     pub(crate) fn options(this: &Plan) -> JsValue;
+
+}
+
+#[wasm_bindgen(module = "/src/wasm/client.js")]
+extern "C" {
+    /// The client object around `driver`; with `wait`, a promise of it that settles on the
+    /// first CONNACK or failure.
+    #[wasm_bindgen(js_name = newClient)]
+    pub(crate) fn new_client(driver: Driver, plan: &Plan, wait: bool) -> JsValue;
 
     /// The client object, told what the session did. Each method only records or calls the
     /// user's functions, catching what they throw.
