@@ -451,7 +451,16 @@ class MqttClient {
     if (messageId !== undefined) packet.messageId = messageId;
     packet.properties = properties.length === 0 ? {} : readProperties(properties);
     const list = this._events.message;
-    if (list) for (let i = 0; i < list.length; i++) call(list[i], this, topic, packet.payload, packet);
+    if (list) {
+      // Called directly, not through call(): this runs for every message.
+      for (let i = 0; i < list.length; i++) {
+        try {
+          list[i].call(this, topic, packet.payload, packet);
+        } catch (e) {
+          Promise.reject(e);
+        }
+      }
+    }
     if (this._handlers.length) this._handle(packet);
     if (this._requests.length && packet.properties.correlationData) {
       const waiting = this._takeRequest(packet.properties.correlationData);

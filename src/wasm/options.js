@@ -91,8 +91,16 @@ export function items(array, what) {
 /** Refuses keys not in `known`: a typo (`retian`, `qoss`) would otherwise be ignored. */
 export function checkKeys(obj, known, what) {
   if (!isObject(obj)) return;
-  for (const key of ownKeys(obj, what)) {
-    if (!known.includes(key)) throw usage(`unknown option ${JSON.stringify(key)} in ${what}; known: ${known.join(', ')}`);
+  let keys;
+  try {
+    keys = Reflect.ownKeys(obj);
+  } catch (e) {
+    throw usage(`reading the keys of ${what} threw: ${e instanceof Error ? e.message : describe(e)}`);
+  }
+  // A plain loop: this runs for every publish that passes options.
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (typeof key === 'string' && !known.includes(key)) throw usage(`unknown option ${JSON.stringify(key)} in ${what}; known: ${known.join(', ')}`);
   }
 }
 
