@@ -1,23 +1,12 @@
 // How `message` listeners are called (EventEmitter's rules, which the one-call delivery path
 // must keep), and `publish` options read in one call, in Chromium against mosquitto.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMosquitto, startServer, launchBrowser, openPage } from './harness.mjs';
+import { usePage } from './features-support.mjs';
 
-let broker, server, browser, page;
+let broker, page;
 
-before(async () => {
-  broker = await startMosquitto('max_inflight_messages 0');
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await openPage(browser, server.origin);
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-  broker?.stop();
-});
+usePage((f) => ({ broker, page } = f), { config: 'max_inflight_messages 0' });
 
 test('message listeners: registration order with a once-listener among them, added and removed during a delivery, a throwing one', async () => {
   const result = await page.evaluate(async (url) => {

@@ -127,16 +127,18 @@ export function subscribeFilter(p, v5) {
  * `{ broker, limits, server, browser, page }` once they are up.
  */
 /**
- * One mosquitto (extra configuration `config`, listener options `listener`), the static server,
- * Chromium (with `flags`) and a page with the package and `window.h`, started before a test
- * file's tests and stopped after them; `assign({ broker, server, browser, page })` gets them.
+ * One mosquitto (extra configuration `config`, options of its WebSocket listener `listener`;
+ * either may be a function, called when the fixtures start), the static server, Chromium (with
+ * `flags`) and a page with the package and `window.h`, started before a test file's tests and
+ * stopped after them; `assign({ broker, server, browser, page })` gets them.
  */
 export function usePage(assign, { config = '', listener, flags = [] } = {}) {
   let broker, server, browser, page;
+  const made = (v) => (typeof v === 'function' ? v() : v);
   before(async () => {
-    const conf = typeof config === 'function' ? config() : config;
+    const listen = made(listener);
     [broker, server, browser] = await Promise.all([
-      startMosquitto(conf, listener === undefined ? {} : { listener }),
+      startMosquitto(made(config), listen === undefined ? {} : { listener: listen }),
       startServer(),
       launchBrowser(flags),
     ]);

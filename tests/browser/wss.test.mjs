@@ -1,36 +1,25 @@
 // wss:// (issue 7): a mosquitto WebSocket listener with TLS, a self-signed certificate made
 // for the test, Chromium told to accept it (--ignore-certificate-errors). A full session goes
 // over it: CONNACK, SUBSCRIBE, QoS 0/1/2 both ways, DISCONNECT.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMosquitto, startServer, launchBrowser, openPage } from './harness.mjs';
-import { installHelpers } from './features-support.mjs';
+import { usePage } from './features-support.mjs';
 
-let broker, server, browser, page;
+let broker, page;
 
-before(async () => {
+/** A certificate for 127.0.0.1, made when the fixtures start: the listener's TLS options. */
+const tls = () => {
   const dir = mkdtempSync(join(tmpdir(), 'wasmqtt-tls-'));
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
     '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
     '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-  [broker, server, browser] = await Promise.all([
-    startMosquitto('', { listener: `certfile ${join(dir, 'cert.pem')}\nkeyfile ${join(dir, 'key.pem')}` }),
-    startServer(),
-    launchBrowser(['--ignore-certificate-errors']),
-  ]);
-  page = await openPage(browser, server.origin);
-  await installHelpers(page);
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-  broker?.stop();
-});
+  return `certfile ${join(dir, 'cert.pem')}\nkeyfile ${join(dir, 'key.pem')}`;
+};
+usePage((f) => ({ broker, page } = f), { listener: tls, flags: ['--ignore-certificate-errors'] });
 
 test('wss://: a full session over TLS to mosquitto (self-signed certificate trusted by the test browser)', async () => {
   const wss = broker.url.replace('ws://', 'wss://');
