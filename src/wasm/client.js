@@ -142,6 +142,21 @@ class MqttClient {
 
   // --- commands ---
 
+  /**
+   * Runs a command that completes later: `start()` queues it and returns its id and what its
+   * completion needs, which are kept with `done` until the driver reports it; a refusal goes
+   * to `done` instead.
+   */
+  _queue(done, start) {
+    try {
+      const [id, kept] = start();
+      this._pending.set(id, { ...done, ...kept });
+    } catch (e) {
+      return refuse(done, e);
+    }
+    this._driver.pump();
+  }
+
   /** Publishes; `callback(err)` once QoS 0 is written, QoS 1 acknowledged, QoS 2 completed. */
   publish(topic, message, options, callback) {
     [options, callback] = splitArgs(options, callback);
@@ -159,29 +174,16 @@ class MqttClient {
       this._driver.publish(t, p, qos, retain, props, true);
       return this;
     }
-    let id;
-    try {
-      id = this._driver.publish(t, p, qos, retain, props, false);
-    } catch (e) {
-      refuse(done, e);
-      return this;
-    }
-    this._pending.set(id, { ...done, qos });
-    this._driver.pump();
+    this._queue(done, () => [this._driver.publish(t, p, qos, retain, props, false), { qos }]);
     return this;
   }
 
   /** Publishes; resolves on completion (`{cmd, reasonCode}` for QoS 1 and 2), rejects with a typed error. */
   publishAsync(topic, message, options) {
-    return promised((done) => {
-      try {
-        const [qos, t, p, retain, props] = publishArgs(topic, message, options);
-        this._pending.set(this._driver.publish(t, p, qos, retain, props, false), { ...done, qos });
-      } catch (e) {
-        return done.reject(e);
-      }
-      this._driver.pump();
-    });
+    return promised((done) => this._queue(done, () => {
+      const [qos, t, p, retain, props] = publishArgs(topic, message, options);
+      return [this._driver.publish(t, p, qos, retain, props, false), { qos }];
+    }));
   }
 
   _subscribe(topics, options) {
@@ -228,35 +230,19 @@ class MqttClient {
         this._handlers.push({ filter: topic, id, f: handler });
       }
     }
-    return [packetId, granted];
+    return [packetId, { granted }];
   }
 
   /** Subscribes: `topic` is a string, an array, or `{topic: options | qos}`; `callback(err, granted)` with `granted = [{topic, qos, nl, rap, rh}]` (qos 128, or the reason code under 5.0, on failure). */
   subscribe(topic, options, callback) {
     [options, callback] = splitArgs(options, callback);
-    const done = { callback };
-    try {
-      const [id, granted] = this._subscribe(topic, options);
-      this._pending.set(id, { ...done, granted });
-    } catch (e) {
-      refuse(done, e);
-      return this;
-    }
-    this._driver.pump();
+    this._queue({ callback }, () => this._subscribe(topic, options));
     return this;
   }
 
   /** Subscribes; resolves with `granted`. */
   subscribeAsync(topic, options) {
-    return promised((done) => {
-      try {
-        const [id, granted] = this._subscribe(topic, options);
-        this._pending.set(id, { ...done, granted });
-      } catch (e) {
-        return done.reject(e);
-      }
-      this._driver.pump();
-    });
+    return promised((done) => this._queue(done, () => this._subscribe(topic, options)));
   }
 
   _unsubscribe(topics, options) {
@@ -278,27 +264,13 @@ class MqttClient {
   /** Unsubscribes from a topic or an array of topics; `callback(err, unsuback)`. */
   unsubscribe(topic, options, callback) {
     [options, callback] = splitArgs(options, callback);
-    const done = { callback };
-    try {
-      this._pending.set(this._unsubscribe(topic, options), done);
-    } catch (e) {
-      refuse(done, e);
-      return this;
-    }
-    this._driver.pump();
+    this._queue({ callback }, () => [this._unsubscribe(topic, options), {}]);
     return this;
   }
 
   /** Unsubscribes; resolves with the UNSUBACK (`{cmd, reasonCodes}`). */
   unsubscribeAsync(topic, options) {
-    return promised((done) => {
-      try {
-        this._pending.set(this._unsubscribe(topic, options), done);
-      } catch (e) {
-        return done.reject(e);
-      }
-      this._driver.pump();
-    });
+    return promised((done) => this._queue(done, () => [this._unsubscribe(topic, options), {}]));
   }
 
   _end(done) {

@@ -50,7 +50,8 @@ fn qos(n: u8) -> Result<QoS, JsValue> {
 fn session_options(plan: &Plan) -> Result<Options, JsValue> {
     let version = ProtocolVersion::try_from(plan.version()).map_err(|e| usage(&e.to_string()))?;
     let [period, max_period, attempts, connect_timeout, queue_limit, queue_bytes] =
-        <[f64; 6]>::try_from(plan.numbers()).map_err(|_| usage("numbers"))?;
+        <[f64; 6]>::try_from(plan.numbers())
+            .map_err(|_| usage("connect options reached the driver without their six numbers"))?;
     let flags = plan.flags();
     let defaults = Options::default();
     let limits = QueueLimits::default();

@@ -71,12 +71,18 @@ export function qosField(obj, key) {
   return v ?? 0;
 }
 
-export function ownKeys(obj, what) {
+/** Every own key of `obj`, symbols included; a Proxy trap that throws is named. */
+function allKeys(obj, what) {
   try {
-    return Reflect.ownKeys(obj).filter((k) => typeof k === 'string');
+    return Reflect.ownKeys(obj);
   } catch (e) {
     throw usage(`reading the keys of ${what} threw: ${e instanceof Error ? e.message : describe(e)}`);
   }
+}
+
+/** The own string keys of `obj`, in order. */
+export function ownKeys(obj, what) {
+  return allKeys(obj, what).filter((k) => typeof k === 'string');
 }
 
 /** The items of an array (or a Proxy of one), read without trusting its traps. */
@@ -91,13 +97,8 @@ export function items(array, what) {
 /** Refuses keys not in `known`: a typo (`retian`, `qoss`) would otherwise be ignored. */
 export function checkKeys(obj, known, what) {
   if (!isObject(obj)) return;
-  let keys;
-  try {
-    keys = Reflect.ownKeys(obj);
-  } catch (e) {
-    throw usage(`reading the keys of ${what} threw: ${e instanceof Error ? e.message : describe(e)}`);
-  }
-  // A plain loop: this runs for every publish that passes options.
+  const keys = allKeys(obj, what);
+  // A plain loop, no filtered copy: this runs for every publish that passes options.
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
     if (typeof key === 'string' && !known.includes(key)) throw usage(`unknown option ${JSON.stringify(key)} in ${what}; known: ${known.join(', ')}`);
