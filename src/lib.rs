@@ -31,6 +31,7 @@
 )]
 
 pub mod codec;
+mod fast_map;
 pub mod scram;
 pub mod session;
 pub mod topic;

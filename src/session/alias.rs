@@ -1,7 +1,7 @@
 //! Topic aliases (MQTT 5.0 section 3.3.2.3.4). Both tables belong to one connection and die
 //! with it [MQTT-3.3.2-7], so a resend on a new connection always carries the full topic.
 
-use std::collections::HashMap;
+use crate::fast_map::FastMap;
 use std::num::NonZeroU16;
 
 use crate::topic::TopicName;
@@ -11,7 +11,7 @@ use crate::topic::TopicName;
 #[derive(Debug, Default)]
 pub(crate) struct OutgoingAliases {
     maximum: u16,
-    by_topic: HashMap<String, NonZeroU16>,
+    by_topic: FastMap<String, NonZeroU16>,
     /// Per alias (index = alias − 1): its topic and when it was last used. Finding the least
     /// recently used is a scan, done only when every alias is taken.
     slots: Vec<Option<(String, u64)>>,

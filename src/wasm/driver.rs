@@ -2,8 +2,8 @@
 //! no protocol logic. No `RefCell` borrow is held while calling into JS (listeners, callbacks),
 //! so a listener may call back into the client.
 
+use crate::fast_map::FastMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use js_sys::Function;
@@ -41,7 +41,7 @@ pub(crate) struct Shared {
     /// The session has ended (`end()`, or a refusal that stops it) and not restarted since.
     pub(crate) ended: std::cell::Cell<bool>,
     /// JS strings of recent topics: a topic arriving again costs no UTF-8 decode.
-    topics: RefCell<HashMap<String, JsValue>>,
+    topics: RefCell<FastMap<String, JsValue>>,
     /// The URLs to connect to, in rotation: `connect`'s, then `servers`.
     pub(crate) urls: Vec<String>,
     /// MQTT.js `transformWsUrl(url, options)`: a string or a promise of one.
@@ -76,7 +76,7 @@ impl Shared {
             store: super::store::Store::new(store_key),
             sink: RefCell::new(None),
             ended: std::cell::Cell::new(false),
-            topics: RefCell::new(HashMap::new()),
+            topics: RefCell::new(FastMap::default()),
             urls,
             transform_url,
             attempt: std::cell::Cell::new(u32::MAX),
