@@ -108,7 +108,7 @@ function demangle(symbol) {
 /** Where a function belongs: a module of wasmqtt, core::fmt, the allocator, or its crate. */
 function part(symbol) {
   const name = demangle(symbol);
-  if (/dlmalloc|__rdl_|__rust_(alloc|dealloc|realloc)/.test(name)) return 'allocator (dlmalloc)';
+  if (/dlmalloc|talc|__rdl_|__rust_(alloc|dealloc|realloc)/.test(name)) return 'allocator (talc, or std\'s dlmalloc)';
   if (name.startsWith('__wbg_') || name.startsWith('__wbindgen') || name.includes('wasm_bindgen')) return 'wasm-bindgen runtime and imports';
   if (name.startsWith('_R')) return 'std and core (v0 symbols)';
   // The first path in the name: an impl's type (`<wasmqtt::codec::Packet as Clone>`) counts
