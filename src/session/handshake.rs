@@ -9,7 +9,7 @@ use crate::codec::{
 
 use super::alias::OutgoingAliases;
 use super::connection::Connection;
-use super::error::{CloseReason, PublishError, UsageError};
+use super::error::{CloseReason, UsageError};
 use super::event::{backoff_delay, Connected, Event, ServerLimits};
 use super::options::{ClientId, Options};
 use super::packet_ids::PacketIds;
@@ -381,7 +381,7 @@ impl Session {
     pub(crate) fn end_session(&mut self) {
         self.ended = true;
         if !self.session_outlives_connection() {
-            self.outgoing.fail_all(&mut self.events, PublishError::SessionEnded);
+            self.outgoing.fail_all(&mut self.events);
             self.incoming_qos2 = PacketIds::default();
         }
         self.events.push_back(Event::Ended);

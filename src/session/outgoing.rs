@@ -198,17 +198,19 @@ impl Outgoing {
         }
     }
 
-    /// Fails every queued and in-flight message with `error`.
-    pub(crate) fn fail_all(&mut self, events: &mut VecDeque<Event>, error: PublishError) {
+    /// Fails every queued and in-flight message: the session they belonged to has ended.
+    pub(crate) fn fail_all(&mut self, events: &mut VecDeque<Event>) {
+        // Made per message, not cloned: a clone of any `PublishError` is 1 KB of wasm.
+        let error = || Err(PublishError::SessionEnded);
         for pid in self.inflight_in_order() {
             let Some(m) = self.inflight.remove(&pid) else { continue };
             if let Some(id) = m.publish.delivery.packet_id() {
                 self.ids.release(id);
             }
-            events.push_back(Event::Published { id: m.id, result: Err(error.clone()) });
+            events.push_back(Event::Published { id: m.id, result: error() });
         }
         while let Some(q) = self.pop() {
-            events.push_back(Event::Published { id: q.id, result: Err(error.clone()) });
+            events.push_back(Event::Published { id: q.id, result: error() });
         }
     }
 
