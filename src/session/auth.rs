@@ -22,7 +22,7 @@ pub struct AuthError(pub String);
 /// reason Continue authentication, and [`Authenticator::finish`] with the data of the CONNACK
 /// or AUTH that ends the exchange successfully, which the method may verify (SCRAM checks the
 /// server's signature there).
-pub trait Authenticator: fmt::Debug {
+pub trait Authenticator {
     /// The Authentication Method, e.g. `SCRAM-SHA-256`.
     fn method(&self) -> &str;
     /// Starts an exchange: the Authentication Data for CONNECT or the re-authentication AUTH.
@@ -31,6 +31,14 @@ pub trait Authenticator: fmt::Debug {
     fn challenge(&mut self, data: Option<&[u8]>) -> Result<Option<Vec<u8>>, AuthError>;
     /// Checks the server's final data.
     fn finish(&mut self, data: Option<&[u8]>) -> Result<(), AuthError>;
+}
+
+/// Shown by its method only. `Debug` is not a supertrait: it would put every method's `Debug`
+/// in the trait object's vtable, and so in the wasm, used or not.
+impl fmt::Debug for dyn Authenticator + '_ {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Authenticator").field("method", &self.method()).finish_non_exhaustive()
+    }
 }
 
 /// Starts an exchange: the method and data for CONNECT or a re-authentication AUTH.
