@@ -48,7 +48,7 @@ impl fmt::Display for TopicErrorKind {
 
 /// An invalid topic name or filter, naming the bad value.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("invalid topic {topic:?}: {kind}")]
+#[error("invalid topic {}: {kind}", crate::codec::Quoted(topic))]
 pub struct TopicError {
     /// What is wrong.
     pub kind: TopicErrorKind,

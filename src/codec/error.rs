@@ -87,7 +87,7 @@ pub enum DecodeError {
         packet: PacketType,
     },
     /// CONNECT names a protocol other than `MQTT` (or `MQIsdp` for 3.1) [MQTT-3.1.2-1].
-    #[error("CONNECT names protocol {name:?}, not MQTT")]
+    #[error("CONNECT names protocol {}, not MQTT", super::Quoted(name))]
     InvalidProtocolName {
         /// The name it gave.
         name: String,
@@ -181,7 +181,7 @@ pub enum DecodeError {
     #[error("subscription options ask for retain handling 3, which does not exist")]
     InvalidRetainHandling,
     /// No Local on a shared subscription [MQTT-3.8.3-4].
-    #[error("No Local is set on the shared subscription {0:?}")]
+    #[error("No Local is set on the shared subscription {}", super::Quoted(.0))]
     NoLocalOnSharedSubscription(String),
 }
 

@@ -18,6 +18,8 @@ mod stream;
 mod subscribe;
 mod values;
 
+pub(crate) use values::Quoted;
+
 pub use connect::{ConnAck, Connect, Will};
 pub use control::{Auth, Disconnect};
 pub use error::{DecodeError, EncodeError};

@@ -25,7 +25,10 @@ pub type PacketId = std::num::NonZeroU16;
 #[non_exhaustive]
 pub enum ValueError {
     /// A UTF-8 string field is longer than 65,535 bytes.
-    #[error("string of {len} bytes is longer than the 65535 bytes MQTT allows: {preview:?}")]
+    #[error(
+        "string of {len} bytes is longer than the 65535 bytes MQTT allows: {}",
+        Quoted(preview)
+    )]
     StringTooLong {
         /// Its length in bytes.
         len: usize,
@@ -33,7 +36,7 @@ pub enum ValueError {
         preview: String,
     },
     /// A UTF-8 string field contains U+0000, which MQTT forbids [MQTT-1.5.4-2].
-    #[error("string {preview:?} contains the null character U+0000, which MQTT forbids")]
+    #[error("string {} contains the null character U+0000, which MQTT forbids", Quoted(preview))]
     StringContainsNul {
         /// Its first characters, to recognise it by.
         preview: String,
@@ -56,6 +59,30 @@ pub enum ValueError {
     /// A protocol level other than 3 (3.1), 4 (3.1.1) or 5 (5.0).
     #[error("protocol version {0} is not 3 (MQTT 3.1), 4 (MQTT 3.1.1) or 5 (MQTT 5.0)")]
     ProtocolVersionOutOfRange(u8),
+}
+
+/// A string in double quotes, escaped as Rust's `Debug` escapes the characters a message
+/// should not carry raw (quotes, backslashes, control characters), without `Debug`'s Unicode
+/// tables: error messages name the bad value this way.
+pub(crate) struct Quoted<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        f.write_char('"')?;
+        for c in self.0.chars() {
+            match c {
+                '"' | '\\' => write!(f, "\\{c}")?,
+                '\0' => f.write_str("\\0")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                c if c.is_control() => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+                c => f.write_char(c)?,
+            }
+        }
+        f.write_char('"')
+    }
 }
 
 /// Up to 40 characters of `s`, for error messages about values that may be huge.
@@ -305,6 +332,18 @@ impl TryFrom<u8> for RetainHandling {
             1 => Ok(Self::SendAtNewSubscribe),
             2 => Ok(Self::DoNotSend),
             other => Err(ValueError::RetainHandlingOutOfRange(other)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Quoted;
+
+    #[test]
+    fn quoted_escapes_as_debug_does_for_what_messages_meet() {
+        for s in ["a\0b", "say \"hi\" \\ bye", "tab\there\r\n", "\u{1}\u{7f}", "héllo/+/#", ""] {
+            assert_eq!(Quoted(s).to_string(), format!("{s:?}"), "{s:?}");
         }
     }
 }

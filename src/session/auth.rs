@@ -5,7 +5,7 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::codec::{Auth, AuthProperties, BinaryData, MqttString, Packet, ReasonCode};
+use crate::codec::{Auth, AuthProperties, BinaryData, MqttString, Packet, Quoted, ReasonCode};
 
 use super::error::{CloseReason, UsageError};
 use super::event::Event;
@@ -112,10 +112,11 @@ impl Session {
         }
         let method = authenticator.method();
         if auth.properties.authentication_method.as_deref() != Some(method) {
-            return Err(format!(
-                "AUTH names method {:?}, not {method:?}",
-                auth.properties.authentication_method
-            ));
+            let named = auth.properties.authentication_method.as_deref().map(Quoted);
+            return Err(match named {
+                Some(named) => format!("AUTH names method {named}, not {}", Quoted(method)),
+                None => format!("AUTH names no method, not {}", Quoted(method)),
+            });
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 
 use thiserror::Error;
 
-use crate::codec::{DecodeError, ProtocolVersion, ReasonCode, ValueError};
+use crate::codec::{DecodeError, ProtocolVersion, Quoted, ReasonCode, ValueError};
 use crate::topic::TopicError;
 
 /// A command the session refuses before sending anything. Always the caller's fault; the
@@ -36,13 +36,13 @@ pub enum UsageError {
     #[error("the server does not support retained messages (Retain Available is 0)")]
     RetainNotSupported,
     /// A wildcard subscription to a server without them.
-    #[error("the server does not support wildcard subscriptions: {filter:?}")]
+    #[error("the server does not support wildcard subscriptions: {}", Quoted(filter))]
     WildcardSubscriptionsNotSupported {
         /// The filter.
         filter: String,
     },
     /// A shared subscription to a server without them.
-    #[error("the server does not support shared subscriptions: {filter:?}")]
+    #[error("the server does not support shared subscriptions: {}", Quoted(filter))]
     SharedSubscriptionsNotSupported {
         /// The filter.
         filter: String,
@@ -51,7 +51,7 @@ pub enum UsageError {
     #[error("the server does not support subscription identifiers")]
     SubscriptionIdentifiersNotSupported,
     /// No Local on a shared subscription [MQTT-3.8.3-4].
-    #[error("No Local cannot be set on the shared subscription {filter:?}")]
+    #[error("No Local cannot be set on the shared subscription {}", Quoted(filter))]
     NoLocalOnSharedSubscription {
         /// The filter.
         filter: String,

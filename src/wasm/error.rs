@@ -72,7 +72,10 @@ pub(crate) fn from_publish(e: &PublishError) -> JsValue {
 pub(crate) fn subscription_lost(filter: &str, reason: ReasonCode) -> JsValue {
     make(
         SUBSCRIPTION,
-        &format!("the subscription {filter:?} could not be restored: {reason}"),
+        &format!(
+            "the subscription {} could not be restored: {reason}",
+            crate::codec::Quoted(filter)
+        ),
         Some(reason),
     )
 }
