@@ -169,13 +169,14 @@ function open() {
   });
   return db;
 }
-export async function storeLoad(key) {
-  const d = await open();
-  return new Promise((ok, fail) => {
+// Failures reach Rust as text ("QuotaExceededError: ..."), whatever was thrown.
+const reason = (e) => { throw String(e); };
+export function storeLoad(key) {
+  return open().then((d) => new Promise((ok, fail) => {
     const r = d.transaction('sessions').objectStore('sessions').get(key);
     r.onsuccess = () => ok(r.result ?? null);
     r.onerror = () => fail(r.error);
-  });
+  })).catch(reason);
 }
 export function storeLoadIncoming(key) {
   let text;
@@ -194,14 +195,13 @@ export function storeSaveIncoming(key, ids) {
     return String(e?.name ?? e);
   }
 }
-export async function storeSave(key, bytes) {
-  const d = await open();
-  return new Promise((ok, fail) => {
+export function storeSave(key, bytes) {
+  return open().then((d) => new Promise((ok, fail) => {
     const t = d.transaction('sessions', 'readwrite');
     t.objectStore('sessions').put(bytes, key);
     t.oncomplete = () => ok();
     t.onerror = () => fail(t.error);
-  });
+  })).catch(reason);
 }
 "#)]
 extern "C" {
@@ -325,7 +325,7 @@ pub(crate) fn save(shared: &Rc<Shared>) {
         let weak = Rc::downgrade(shared);
         move |e: JsValue| {
             let Some(shared) = weak.upgrade() else { return };
-            let reason = e.as_string().unwrap_or_else(|| format!("{e:?}"));
+            let reason = e.as_string().unwrap_or_default();
             report(&shared, error::usage(&format!("IndexedDB could not be written: {reason}")));
             write_finished(&shared);
         }

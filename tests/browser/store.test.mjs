@@ -119,3 +119,31 @@ test('a full localStorage is reported once, and its stale QoS 2 record is droppe
     await page.close();
   }
 });
+
+test('an IndexedDB that cannot be opened is reported by its error, and the client connects without it', async () => {
+  const broker = await startMosquitto();
+  const page = await openPage(browser, server.origin);
+  await installHelpers(page);
+  try {
+    const result = await page.evaluate(async (url) => {
+      // As a sandboxed frame or a privacy mode may: reading `indexedDB` throws.
+      Object.defineProperty(window, 'indexedDB', {
+        configurable: true,
+        get() { throw new DOMException('blocked by the test', 'SecurityError'); },
+      });
+      const client = wasmqtt.connect(url, { store: true, clientId: 'no-idb-1', protocolVersion: 5 });
+      const errors = [];
+      client.on('error', (e) => errors.push(`${e.name}: ${e.message}`));
+      await h.event(client, 'connect');
+      await client.publishAsync('no-idb/t', 'still works', { qos: 1 });
+      await h.until(() => errors.length >= 2, 'an error for the read and one for a write');
+      await client.endAsync();
+      return errors;
+    }, broker.url);
+    assert.equal(result[0], 'MqttUsageError: IndexedDB could not be read: SecurityError: blocked by the test');
+    assert.equal(result[1], 'MqttUsageError: IndexedDB could not be written: SecurityError: blocked by the test');
+  } finally {
+    broker.stop();
+    await page.close();
+  }
+});
