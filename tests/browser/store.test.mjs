@@ -82,68 +82,65 @@ test('queued QoS 1 messages survive a page reload with store: true, before anyth
   }
 });
 
-test('a full localStorage is reported once, and its stale QoS 2 record is dropped for the IndexedDB copy', async () => {
+/** Runs `inPage(brokerUrl)` in a fresh page with the test helpers, against a broker of its own. */
+async function inFreshPage(inPage) {
   const broker = await startMosquitto();
   const page = await openPage(browser, server.origin);
   await installHelpers(page);
   try {
-    const result = await page.evaluate(async (url) => {
-      const name = 'wasmqtt:default/full-1:qos2-in';
-      localStorage.setItem(name, '7');
-      // A full localStorage, for this key: filling the real one to the last byte is not
-      // reliable (a same-length value still fits), so setItem throws as a full one does.
-      const setItem = Storage.prototype.setItem;
-      Storage.prototype.setItem = function (key, value) {
-        if (key === name) throw new DOMException('the quota is exceeded', 'QuotaExceededError');
-        return setItem.call(this, key, value);
-      };
-      const client = wasmqtt.connect(url, { store: true, clientId: 'full-1', protocolVersion: 5 });
-      const errors = [];
-      client.on('error', (e) => errors.push(e.message));
-      await h.event(client, 'connect');
-      await client.subscribeAsync('full/t', { qos: 2 });
-      const sender = await wasmqtt.connectAsync(url, { protocolVersion: 5 });
-      for (const m of ['one', 'two']) await sender.publishAsync('full/t', m, { qos: 2 });
-      await h.until(() => errors.length > 0, 'an error event');
-      const stale = localStorage.getItem(name);
-      Storage.prototype.setItem = setItem;
-      await sender.endAsync();
-      await client.endAsync();
-      return { errors, stale };
-    }, broker.url);
-    assert.equal(result.errors.length, 1, `reported once: ${result.errors}`);
-    assert.match(result.errors[0], /^localStorage refused the QoS 2 receive state \(QuotaExceededError\)/);
-    assert.equal(result.stale, null, 'the stale record is gone');
+    return await page.evaluate(inPage, broker.url);
   } finally {
     broker.stop();
     await page.close();
   }
+}
+
+test('a full localStorage is reported once, and its stale QoS 2 record is dropped for the IndexedDB copy', async () => {
+  const result = await inFreshPage(async (url) => {
+    const name = 'wasmqtt:default/full-1:qos2-in';
+    localStorage.setItem(name, '7');
+    // A full localStorage, for this key: filling the real one to the last byte is not
+    // reliable (a same-length value still fits), so setItem throws as a full one does.
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (key === name) throw new DOMException('the quota is exceeded', 'QuotaExceededError');
+      return setItem.call(this, key, value);
+    };
+    const client = wasmqtt.connect(url, { store: true, clientId: 'full-1', protocolVersion: 5 });
+    const errors = [];
+    client.on('error', (e) => errors.push(e.message));
+    await h.event(client, 'connect');
+    await client.subscribeAsync('full/t', { qos: 2 });
+    const sender = await wasmqtt.connectAsync(url, { protocolVersion: 5 });
+    for (const m of ['one', 'two']) await sender.publishAsync('full/t', m, { qos: 2 });
+    await h.until(() => errors.length > 0, 'an error event');
+    const stale = localStorage.getItem(name);
+    Storage.prototype.setItem = setItem;
+    await sender.endAsync();
+    await client.endAsync();
+    return { errors, stale };
+  });
+  assert.equal(result.errors.length, 1, `reported once: ${result.errors}`);
+  assert.match(result.errors[0], /^localStorage refused the QoS 2 receive state \(QuotaExceededError\)/);
+  assert.equal(result.stale, null, 'the stale record is gone');
 });
 
 test('an IndexedDB that cannot be opened is reported by its error, and the client connects without it', async () => {
-  const broker = await startMosquitto();
-  const page = await openPage(browser, server.origin);
-  await installHelpers(page);
-  try {
-    const result = await page.evaluate(async (url) => {
-      // As a sandboxed frame or a privacy mode may: reading `indexedDB` throws.
-      Object.defineProperty(window, 'indexedDB', {
-        configurable: true,
-        get() { throw new DOMException('blocked by the test', 'SecurityError'); },
-      });
-      const client = wasmqtt.connect(url, { store: true, clientId: 'no-idb-1', protocolVersion: 5 });
-      const errors = [];
-      client.on('error', (e) => errors.push(`${e.name}: ${e.message}`));
-      await h.event(client, 'connect');
-      await client.publishAsync('no-idb/t', 'still works', { qos: 1 });
-      await h.until(() => errors.length >= 2, 'an error for the read and one for a write');
-      await client.endAsync();
-      return errors;
-    }, broker.url);
-    assert.equal(result[0], 'MqttUsageError: IndexedDB could not be read: SecurityError: blocked by the test');
-    assert.equal(result[1], 'MqttUsageError: IndexedDB could not be written: SecurityError: blocked by the test');
-  } finally {
-    broker.stop();
-    await page.close();
-  }
+  const result = await inFreshPage(async (url) => {
+    // As a sandboxed frame or a privacy mode may: reading `indexedDB` throws.
+    Object.defineProperty(window, 'indexedDB', {
+      configurable: true,
+      get() { throw new DOMException('blocked by the test', 'SecurityError'); },
+    });
+    const client = wasmqtt.connect(url, { store: true, clientId: 'no-idb-1', protocolVersion: 5 });
+    const errors = [];
+    client.on('error', (e) => errors.push(`${e.name}: ${e.message}`));
+    await h.event(client, 'connect');
+    await client.publishAsync('no-idb/t', 'still works', { qos: 1 });
+    await h.until(() => errors.length >= 2, 'an error for the read and one for a write');
+    await client.endAsync();
+    return errors;
+  });
+  assert.equal(result[0], 'MqttUsageError: IndexedDB could not be read: SecurityError: blocked by the test');
+  assert.equal(result[1], 'MqttUsageError: IndexedDB could not be written: SecurityError: blocked by the test');
 });
