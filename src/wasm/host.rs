@@ -41,7 +41,8 @@ thread_local! {
     static AFTER_TASK: AfterTask = AfterTask {
         queue: RefCell::new(Vec::new()),
         run: Closure::new(|| {
-            let work = AFTER_TASK.with(|a| std::mem::take(&mut *a.queue.borrow_mut()));
+            let work =
+                AFTER_TASK.try_with(|a| std::mem::take(&mut *a.queue.borrow_mut())).unwrap_or_default();
             for f in work {
                 f();
             }
@@ -52,7 +53,9 @@ thread_local! {
 /// Calls `f` once the current task's synchronous work is done (a microtask).
 #[cfg(feature = "js-api")]
 pub(crate) fn after_this_task(f: impl FnOnce() + 'static) {
-    AFTER_TASK.with(|a| {
+    // `try_with`, not `with`, here and below: `with` links a panic path (and its `Debug`) for
+    // a thread-local that is gone, which cannot happen in a wasm page.
+    let _ = AFTER_TASK.try_with(|a| {
         let mut queue = a.queue.borrow_mut();
         if queue.is_empty() {
             queue_microtask(a.run.as_ref());
@@ -133,13 +136,13 @@ fn start_worker() -> Option<WorkerTimers> {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
         let Some(id) = e.data().as_f64() else { return };
         // Take the callback out before calling it: it may arm a new timer.
-        let callback = WORKER.with(|w| {
+        let callback = WORKER.try_with(|w| {
             w.borrow_mut().as_mut().and_then(|w| w.as_mut()).and_then(|w| {
                 let pos = w.callbacks.iter().position(|(i, _)| *i == id as u32)?;
                 Some(w.callbacks.swap_remove(pos).1)
             })
         });
-        if let Some(mut f) = callback {
+        if let Ok(Some(mut f)) = callback {
             f();
         }
     });
@@ -147,13 +150,15 @@ fn start_worker() -> Option<WorkerTimers> {
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_| {
         // Every timer armed in the dead worker fires now; its owner sees its deadline has not
         // passed and re-arms it, on the main thread this time.
-        let pending: Vec<Callback> = WORKER.with(|w| match w.borrow_mut().as_mut() {
-            Some(Some(timers)) => {
-                timers.dead = true;
-                timers.callbacks.drain(..).map(|(_, f)| f).collect()
-            }
-            _ => Vec::new(),
-        });
+        let pending: Vec<Callback> = WORKER
+            .try_with(|w| match w.borrow_mut().as_mut() {
+                Some(Some(timers)) => {
+                    timers.dead = true;
+                    timers.callbacks.drain(..).map(|(_, f)| f).collect()
+                }
+                _ => Vec::new(),
+            })
+            .unwrap_or_default();
         for mut f in pending {
             f();
         }
@@ -171,25 +176,28 @@ fn start_worker() -> Option<WorkerTimers> {
 
 /// Arms `f` in the worker; gives `f` back when there is no worker.
 fn worker_timer(ms: f64, f: Callback) -> Result<u32, Callback> {
-    WORKER.with(|w| {
+    let mut f = Some(f);
+    let armed = WORKER.try_with(|w| {
         let mut w = w.borrow_mut();
-        let timers = w.get_or_insert_with(start_worker);
-        let Some(timers) = timers.as_mut().filter(|t| !t.dead) else { return Err(f) };
+        let timers = w.get_or_insert_with(start_worker).as_mut().filter(|t| !t.dead)?;
         timers.next_id = timers.next_id.wrapping_add(1);
         let id = timers.next_id;
         let message = Object::new();
         let _ = Reflect::set(&message, &"id".into(), &id.into());
         let _ = Reflect::set(&message, &"ms".into(), &ms.into());
-        if timers.worker.post_message(&message).is_err() {
-            return Err(f);
-        }
-        timers.callbacks.push((id, f));
-        Ok(id)
-    })
+        timers.worker.post_message(&message).ok()?;
+        timers.callbacks.push((id, f.take()?));
+        Some(id)
+    });
+    // The callback is still here unless the worker took it.
+    match f {
+        Some(f) => Err(f),
+        None => Ok(armed.ok().flatten().unwrap_or_default()),
+    }
 }
 
 fn cancel_worker_timer(id: u32) {
-    WORKER.with(|w| {
+    let _ = WORKER.try_with(|w| {
         if let Some(Some(timers)) = w.borrow_mut().as_mut() {
             timers.callbacks.retain(|(i, _)| *i != id);
             let message = Object::new();
