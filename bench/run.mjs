@@ -113,21 +113,29 @@ let brokerTcpPort = 0;
 let chromiumProcess = null;
 process.on('exit', () => chromiumProcess?.kill('SIGKILL'));
 
-function printApp(a) {
+/** The app's runs (one page each): medians over the runs, and every run's longest frame. */
+function printApp(runs) {
   const ms = (x) => `${x.toFixed(1)} ms`;
-  console.log('\n## The app (www/dist) under load, frame times in its window\n');
+  const msSpread = (xs) => { const [lo, hi] = range(xs); return `${ms(median(xs))} (${ms(lo)}–${ms(hi)})`; };
+  const first = runs[0];
+  console.log(`\n## The app (www/dist) under load, frame times in its window: ${runs.length} runs, median (min–max) over the runs\n`);
   console.log('| | messages | achieved | median frame | p95 frame | longest frame |');
   console.log('|---|---|---|---|---|---|');
-  console.log(`| ingest at ${a.ingest.rate} msg/s | ${a.ingest.messages} | ${int(a.ingest.achieved)} msg/s | ${ms(a.ingest.median)} | ${ms(a.ingest.p95)} | ${ms(a.ingest.max)} |`);
-  console.log(`| scroll through all, ${a.scroll.steps} frames | ${a.scroll.messages} (${a.scroll.rows} rows in the page) | ${(1000 / a.scroll.median).toFixed(0)} fps | ${ms(a.scroll.median)} | ${ms(a.scroll.p95)} | ${ms(a.scroll.max)} |`);
-  // What ran in the longest frames (over 50 ms), after the table.
-  for (const [what, long] of [['ingest', a.ingest.long], ['scroll', a.scroll.long]]) {
-    if (long?.length) console.log('');
-    for (const f of long ?? []) {
-      const scripts = f.scripts.map((x) => `${x.invoker} ${x.source} ${ms(x.duration)}`).join('; ');
-      console.log(`  long frame (${what}): ${ms(f.duration)}, rendering ${ms(f.render)}, style and layout ${ms(f.styleAndLayout)}; scripts: ${scripts || 'none'}`);
+  const ingest = runs.map((r) => r.ingest);
+  const scroll = runs.map((r) => r.scroll);
+  console.log(`| ingest at ${first.ingest.rate} msg/s | ${first.ingest.messages} | ${spread(ingest.map((x) => x.achieved))} msg/s | ${msSpread(ingest.map((x) => x.median))} | ${msSpread(ingest.map((x) => x.p95))} | ${msSpread(ingest.map((x) => x.max))} |`);
+  const fps = scroll.map((x) => 1000 / x.median);
+  console.log(`| scroll through all, ${first.scroll.steps} frames | ${first.scroll.messages} (${first.scroll.rows} rows in the page) | ${spread(fps)} fps | ${msSpread(scroll.map((x) => x.median))} | ${msSpread(scroll.map((x) => x.p95))} | ${msSpread(scroll.map((x) => x.max))} |`);
+  console.log(`\nLongest frame of each run: ingest ${ingest.map((x) => ms(x.max)).join(', ')}; scroll ${scroll.map((x) => ms(x.max)).join(', ')}.`);
+  // What ran in the long frames (over 50 ms), after the table.
+  runs.forEach((a, run) => {
+    for (const [what, long] of [['ingest', a.ingest.long], ['scroll', a.scroll.long]]) {
+      for (const f of long ?? []) {
+        const scripts = f.scripts.map((x) => `${x.invoker} ${x.source} ${ms(x.duration)}`).join('; ');
+        console.log(`  long frame (run ${run + 1}, ${what}): ${ms(f.duration)}, rendering ${ms(f.render)}, style and layout ${ms(f.styleAndLayout)}; scripts: ${scripts || 'none'}`);
+      }
     }
-  }
+  });
 }
 
 async function main() {
@@ -157,9 +165,13 @@ async function main() {
     }
     if (sections.includes('app')) {
       if (!existsSync(join(ROOT, 'www/dist/index.html'))) throw new Error('the app is not built: scripts/bench builds it, or (cd www && trunk build --release)');
-      const page = await runPage(server.origin, common, 'app.html');
-      results.app = page.app;
-      results.userAgent = page.userAgent;
+      // A page per run: the longest frame is a rare event, one run says little about it.
+      results.app = [];
+      for (let run = 0; run < REPS; run++) {
+        const page = await runPage(server.origin, common, 'app.html');
+        results.app.push(page.app);
+        results.userAgent = page.userAgent;
+      }
     }
     results.sizes = sizes();
     mkdirSync(join(ROOT, 'target/bench'), { recursive: true });
