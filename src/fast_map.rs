@@ -19,7 +19,7 @@ const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
 
 impl MixHasher {
     /// The hash of `s`'s bytes, for a table of its own (the wasm topic cache).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg(all(target_arch = "wasm32", feature = "js-api"))]
     pub(crate) fn hash_str(s: &str) -> u64 {
         let mut hasher = Self::default();
         hasher.write(s.as_bytes());
