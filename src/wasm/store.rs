@@ -53,6 +53,9 @@ pub(crate) struct Store {
     incoming_written: RefCell<Vec<u16>>,
     /// `localStorage` refused a write (reported once).
     incoming_refused: Cell<bool>,
+    /// An IndexedDB write failed and was reported: the next failures are not, until a write
+    /// succeeds (a blocked IndexedDB would otherwise raise an `error` per state change).
+    write_refused: Cell<bool>,
     /// Bytes in the order the session produced them, waiting for a write.
     held: RefCell<VecDeque<Held>>,
     /// How many of `held`, from the front, the write under way covers.
@@ -73,6 +76,7 @@ impl Store {
             waiters: RefCell::new(Vec::new()),
             incoming_written: RefCell::new(Vec::new()),
             incoming_refused: Cell::new(false),
+            write_refused: Cell::new(false),
             held: RefCell::new(VecDeque::new()),
             covered: Cell::new(0),
         }
@@ -318,6 +322,7 @@ pub(crate) fn save(shared: &Rc<Shared>) {
         move |_: JsValue| {
             let Some(shared) = weak.upgrade() else { return };
             *shared.store.written.borrow_mut() = bytes;
+            shared.store.write_refused.set(false);
             write_finished(&shared);
         }
     };
@@ -325,8 +330,11 @@ pub(crate) fn save(shared: &Rc<Shared>) {
         let weak = Rc::downgrade(shared);
         move |e: JsValue| {
             let Some(shared) = weak.upgrade() else { return };
-            let reason = e.as_string().unwrap_or_default();
-            report(&shared, error::usage(&format!("IndexedDB could not be written: {reason}")));
+            if !shared.store.write_refused.replace(true) {
+                let reason = e.as_string().unwrap_or_default();
+                let message = format!("IndexedDB could not be written: {reason}");
+                report(&shared, error::usage(&message));
+            }
             write_finished(&shared);
         }
     };
