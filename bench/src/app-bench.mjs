@@ -31,13 +31,13 @@ function until(check, what, ms = 60_000) {
 
 const count = () => Number(/(\d+) messages/.exec(doc.querySelector('.messages .count')?.textContent ?? '')?.[1] ?? 0);
 
-/** Frame-to-frame times in the app's window until `stop()` resolves. */
+/** Frame-to-frame times in the app's window until `stop()` resolves, each with when it ended. */
 async function frameTimes(stop) {
   const times = [];
   let last = null;
   let running = true;
   const tick = (t) => {
-    if (last !== null) times.push(t - last);
+    if (last !== null) times.push({ duration: t - last, end: t });
     last = t;
     if (running) win.requestAnimationFrame(tick);
   };
@@ -61,6 +61,7 @@ async function longFrames(stop) {
   observer.disconnect();
   return entries.sort((a, b) => b.duration - a.duration).slice(0, 5).map((e) => ({
     duration: e.duration,
+    start: e.startTime,
     blocking: e.blockingDuration,
     render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
     styleAndLayout: e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0,
@@ -71,10 +72,12 @@ async function longFrames(stop) {
   }));
 }
 
-function summary(times) {
-  const s = [...times].sort((a, b) => a - b);
+/** Median, p95 and longest frame, and when the longest ended (ms after `start`). */
+function summary(times, start) {
+  const s = times.map((x) => x.duration).sort((a, b) => a - b);
   const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-  return { frames: s.length, median: at(0.5), p95: at(0.95), max: s[s.length - 1] };
+  const longest = times.reduce((a, b) => (b.duration > a.duration ? b : a), times[0]);
+  return { frames: s.length, median: at(0.5), p95: at(0.95), max: s[s.length - 1], maxAt: longest.end - start };
 }
 
 async function main() {
@@ -88,7 +91,9 @@ async function main() {
 
   // Ingest at a steady rate; the Node side publishes while the frames are measured.
   const ingestN = RATE * SECONDS;
+  // The app's frames are timed on its window's clock, the long frames on this window's.
   const started = performance.now();
+  const startedInApp = win.performance.now();
   const published = report('publish', { topic: TOPIC, count: ingestN, rate: RATE });
   const ingested = until(() => count() >= ingestN, `${ingestN} messages`, 120_000);
   const [ingestFrames, ingestLong] = await Promise.all([frameTimes(ingested), longFrames(ingested)]);
@@ -110,10 +115,12 @@ async function main() {
     };
     win.requestAnimationFrame(scroll);
   });
+  const scrollStarted = performance.now();
+  const scrollStartedInApp = win.performance.now();
   const [scrollFrames, scrollLong] = await Promise.all([frameTimes(scrolled), longFrames(scrolled)]);
   return {
-    ingest: { rate: RATE, messages: ingestN, seconds: ingestSeconds, achieved: ingestN / ingestSeconds, ...summary(ingestFrames), long: ingestLong },
-    scroll: { messages: count(), steps, rows: doc.querySelectorAll('.message').length, listHeight: list.clientHeight, listScroll: list.scrollHeight, ...summary(scrollFrames), long: scrollLong },
+    ingest: { rate: RATE, messages: ingestN, seconds: ingestSeconds, achieved: ingestN / ingestSeconds, ...summary(ingestFrames, startedInApp), long: ingestLong.map((f) => ({ ...f, start: f.start - started })) },
+    scroll: { messages: count(), steps, rows: doc.querySelectorAll('.message').length, listHeight: list.clientHeight, listScroll: list.scrollHeight, ...summary(scrollFrames, scrollStartedInApp), long: scrollLong.map((f) => ({ ...f, start: f.start - scrollStarted })) },
   };
 }
 
