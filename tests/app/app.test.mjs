@@ -33,6 +33,14 @@ test('the app opens connected to the local broker, subscribes, publishes and sho
   await messages.locator('.message.received').getByText('hello from the app').waitFor({ timeout: 5000 });
   await messages.locator('.message.published').getByText('hello from the app').waitFor();
   assert.equal(await messages.locator('.message').count(), 2);
+  // Each row shows its local time as HH:MM:SS, the time the page's clock gives for it.
+  const shown = await messages.locator('.message.received time.time').first().textContent();
+  const now = await page.evaluate(() => { const d = new Date(); return [d.getHours(), d.getMinutes(), d.getSeconds()]; });
+  assert.match(shown, /^\d{2}:\d{2}:\d{2}$/);
+  const [hh, mm, ss] = shown.split(':').map(Number);
+  const seconds = (h, m, s) => h * 3600 + m * 60 + s;
+  const age = (seconds(...now) - seconds(hh, mm, ss) + 86400) % 86400;
+  assert.ok(age <= 10, `shown ${shown}, page clock ${now.join(':')}`);
 
   // Ctrl+Enter sends, retained messages carry the badge when they come back from the store.
   await publish.getByLabel('Retain').check();

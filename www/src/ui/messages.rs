@@ -215,11 +215,12 @@ fn shown_payload(format: PayloadFormat, payload: &[u8], limit: Option<usize>) ->
         .into_any()
 }
 
+/// `HH:MM:SS` in local time. Put together from the date's fields, not `toLocaleTimeString`:
+/// its first call loads the browser's locale data (23 ms of the first frame with messages in
+/// the benchmark), and every call builds a formatter.
 fn local_time(time_ms: f64) -> String {
-    js_sys::Date::new(&time_ms.into())
-        .to_locale_time_string("en-GB")
-        .as_string()
-        .unwrap_or_default()
+    let date = js_sys::Date::new(&time_ms.into());
+    format!("{:02}:{:02}:{:02}", date.get_hours(), date.get_minutes(), date.get_seconds())
 }
 
 fn side(m: &MessageRecord) -> &'static str {
