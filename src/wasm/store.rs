@@ -170,6 +170,10 @@ function open() {
     r.onupgradeneeded = () => r.result.createObjectStore('sessions');
     r.onsuccess = () => ok(r.result);
     r.onerror = () => fail(r.error);
+  }).catch((e) => {
+    // Not kept: the next read or write tries to open it again.
+    db = undefined;
+    throw e;
   });
   return db;
 }

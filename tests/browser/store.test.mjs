@@ -147,3 +147,34 @@ test('an IndexedDB that cannot be opened is reported by its error once, and the 
     'MqttUsageError: IndexedDB could not be written: SecurityError: blocked by the test',
   ]);
 });
+
+test('an IndexedDB that failed to open is opened again for the next write', async () => {
+  const result = await inFreshPage(async (url) => {
+    // The first access throws, as an IndexedDB busy upgrading or briefly unavailable may fail.
+    const real = Object.getOwnPropertyDescriptor(window, 'indexedDB') ?? Object.getOwnPropertyDescriptor(Object.getPrototypeOf(window), 'indexedDB');
+    let refusals = 1;
+    Object.defineProperty(window, 'indexedDB', {
+      configurable: true,
+      get() {
+        if (refusals-- > 0) throw new DOMException('not yet', 'InvalidStateError');
+        return real.get.call(window);
+      },
+    });
+    const client = wasmqtt.connect(url, { store: true, clientId: 'retry-idb-1', clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 60 } });
+    const errors = [];
+    client.on('error', (e) => errors.push(e.message));
+    await h.event(client, 'connect');
+    await client.subscribeAsync('retry-idb/t', { qos: 1 });
+    await client.whenStored();
+    const db = await new Promise((ok, fail) => { const r = indexedDB.open('wasmqtt', 1); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+    const stored = await new Promise((ok) => {
+      const r = db.transaction('sessions').objectStore('sessions').get('default/retry-idb-1');
+      r.onsuccess = () => ok(r.result);
+    });
+    db.close();
+    await client.endAsync();
+    return { errors, stored: stored ? new TextDecoder('latin1').decode(stored) : null };
+  });
+  assert.deepEqual(result.errors, ['IndexedDB could not be read: InvalidStateError: not yet']);
+  assert.ok(result.stored?.includes('retry-idb/t'), 'the session, with its subscription, was written after all');
+});
