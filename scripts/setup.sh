@@ -175,7 +175,7 @@ build_pkg() {
   log "wasm-pack build -> pkg/"
   # wasm-bindgen leaves snippets of earlier builds behind; the bundle below must not take them.
   rm -rf "$ROOT/pkg/snippets"
-  (cd "$ROOT" && wasm-pack build --mode no-install --release --target web --out-dir pkg)
+  (cd "$ROOT" && wasm-pack build --mode no-install --release --target web --out-dir pkg -- --features small-allocator)
   # The package ships its JS as one minified module (wasm-bindgen's glue with the snippets it
   # imports: src/wasm/*.js, the IndexedDB helpers), as mqtt.min.js is measured: 45 % fewer
   # gzip bytes than the files as written, and one request. Identifiers are shortened, property

@@ -338,6 +338,33 @@ fn giving_up_fails_the_messages_it_will_never_deliver() {
 }
 
 #[test]
+fn giving_up_fails_the_messages_in_publish_order_whatever_order_their_pubrecs_came_in() {
+    let mut options = Options::default();
+    options.reconnect.enabled = false;
+    let mut pair = Pair::new(options).connected();
+    let first = pair.session.publish(pair.now, req("t", QoS::ExactlyOnce, b"1")).unwrap();
+    let second = pair.session.publish(pair.now, req("t", QoS::ExactlyOnce, b"2")).unwrap();
+    let sent = publishes(pair.sent());
+    let ids: Vec<_> = sent.iter().map(|p| p.delivery.packet_id().unwrap()).collect();
+    assert_eq!(ids.len(), 2);
+    // PUBRECs in reverse: the PUBRELs go out in PUBREC order [MQTT-4.6.0-4] ...
+    pair.receive(Packet::PubRec(Ack::new(ids[1])));
+    pair.receive(Packet::PubRec(Ack::new(ids[0])));
+    pair.sent();
+    pair.drop_transport();
+    // ... but the messages end as the application published them.
+    let ended: Vec<_> = pair
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Published { id, result: Err(PublishError::SessionEnded) } => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ended, vec![first, second]);
+}
+
+#[test]
 fn ended_is_emitted_once() {
     let mut options = Options::default();
     options.reconnect.enabled = false;

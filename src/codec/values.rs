@@ -77,7 +77,14 @@ impl fmt::Display for Quoted<'_> {
                 '\n' => f.write_str("\\n")?,
                 '\r' => f.write_str("\\r")?,
                 '\t' => f.write_str("\\t")?,
-                c if c.is_control() => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+                // Control characters, and the invisible ones that can make a value read as
+                // another (zero-width, line and paragraph separators, bidirectional controls).
+                c if c.is_control()
+                    || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}')
+                    || matches!(c, '\u{2060}'..='\u{2069}' | '\u{feff}') =>
+                {
+                    write!(f, "\\u{{{:x}}}", u32::from(c))?
+                }
                 c => f.write_char(c)?,
             }
         }
@@ -342,7 +349,17 @@ mod tests {
 
     #[test]
     fn quoted_escapes_as_debug_does_for_what_messages_meet() {
-        for s in ["a\0b", "say \"hi\" \\ bye", "tab\there\r\n", "\u{1}\u{7f}", "héllo/+/#", ""] {
+        // Other characters Debug escapes (combining marks, unassigned code points) stay raw.
+        let invisible = "a\u{200b}b\u{202e}c\u{2066}d\u{2028}e\u{feff}";
+        for s in [
+            "a\0b",
+            "say \"hi\" \\ bye",
+            "tab\there\r\n",
+            "\u{1}\u{7f}",
+            "héllo/+/#",
+            "",
+            invisible,
+        ] {
             assert_eq!(Quoted(s).to_string(), format!("{s:?}"), "{s:?}");
         }
     }

@@ -202,7 +202,8 @@ impl Outgoing {
     pub(crate) fn fail_all(&mut self, events: &mut VecDeque<Event>) {
         // Made per message, not cloned: a clone of any `PublishError` is 1 KB of wasm.
         let error = || Err(PublishError::SessionEnded);
-        for pid in self.inflight_in_order() {
+        // In publish order, as the messages were accepted.
+        for pid in self.inflight_by(|m| m.seq) {
             let Some(m) = self.inflight.remove(&pid) else { continue };
             if let Some(id) = m.publish.delivery.packet_id() {
                 self.ids.release(id);
@@ -214,12 +215,17 @@ impl Outgoing {
         }
     }
 
-    /// In-flight messages in the order they were first sent.
+    /// In-flight messages in resend order (see [`Inflight::order`]).
     fn inflight_in_order(&self) -> Vec<u16> {
+        self.inflight_by(|m| m.order)
+    }
+
+    /// The packet ids of the in-flight messages, sorted by `key`.
+    fn inflight_by(&self, key: fn(&Inflight) -> u64) -> Vec<u16> {
         // A heap's sorted output, not `sort_unstable`: the heap's code is already in the wasm
         // for the expiries, a slice sort would add 3 KiB of its own.
         let ids: BinaryHeap<(u64, u16)> =
-            self.inflight.iter().map(|(&id, m)| (m.order, id)).collect();
+            self.inflight.iter().map(|(&id, m)| (key(m), id)).collect();
         ids.into_sorted_vec().into_iter().map(|(_, id)| id).collect()
     }
 

@@ -22,8 +22,9 @@ mod types;
 pub use client::{connect, connect_async, Driver};
 pub use connection::Connection;
 
-/// The package's allocator: talc, smaller and faster than std's dlmalloc in wasm.
-#[cfg(feature = "small-allocator")]
+/// The package's allocator: talc, smaller and faster than std's dlmalloc in wasm. Not with
+/// wasm threads (`+atomics`), which talc's single-threaded cell does not support.
+#[cfg(all(feature = "small-allocator", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
