@@ -318,11 +318,16 @@ fn an_unresendable_inflight_message_is_reported() {
 // Ending, events, transport
 // ---------------------------------------------------------------------------------------------
 
-#[test]
-fn giving_up_fails_the_messages_it_will_never_deliver() {
+/// A connected session that does not reconnect: losing the transport ends it.
+fn connected_without_reconnect() -> Pair {
     let mut options = Options::default();
     options.reconnect.enabled = false;
-    let mut pair = Pair::new(options).connected();
+    Pair::new(options).connected()
+}
+
+#[test]
+fn giving_up_fails_the_messages_it_will_never_deliver() {
+    let mut pair = connected_without_reconnect();
     let id = pair.session.publish(pair.now, req("t", QoS::AtLeastOnce, b"1")).unwrap();
     pair.sent();
     pair.drop_transport();
@@ -339,9 +344,7 @@ fn giving_up_fails_the_messages_it_will_never_deliver() {
 
 #[test]
 fn giving_up_fails_the_messages_in_publish_order_whatever_order_their_pubrecs_came_in() {
-    let mut options = Options::default();
-    options.reconnect.enabled = false;
-    let mut pair = Pair::new(options).connected();
+    let mut pair = connected_without_reconnect();
     let first = pair.session.publish(pair.now, req("t", QoS::ExactlyOnce, b"1")).unwrap();
     let second = pair.session.publish(pair.now, req("t", QoS::ExactlyOnce, b"2")).unwrap();
     let sent = publishes(pair.sent());
@@ -366,9 +369,7 @@ fn giving_up_fails_the_messages_in_publish_order_whatever_order_their_pubrecs_ca
 
 #[test]
 fn ended_is_emitted_once() {
-    let mut options = Options::default();
-    options.reconnect.enabled = false;
-    let mut pair = Pair::new(options).connected();
+    let mut pair = connected_without_reconnect();
     pair.drop_transport();
     assert!(pair.events().contains(&Event::Ended));
     pair.session.disconnect(pair.now, ReasonCode::Success, Default::default()).unwrap();
