@@ -8,7 +8,10 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A `HashMap` hashed with [`MixHasher`].
-pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<MixHasher>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, MixState>;
+
+/// What builds a [`MixHasher`]; `MixState::default().hash_one(key)` hashes one key.
+pub(crate) type MixState = BuildHasherDefault<MixHasher>;
 
 /// A word-at-a-time multiply-rotate hasher (the FxHash scheme used inside rustc).
 #[derive(Debug, Default, Clone, Copy)]
@@ -18,14 +21,6 @@ pub(crate) struct MixHasher(u64);
 const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
 
 impl MixHasher {
-    /// The hash of `s`'s bytes, for a table of its own (the wasm topic cache).
-    #[cfg(all(target_arch = "wasm32", feature = "js-api"))]
-    pub(crate) fn hash_str(s: &str) -> u64 {
-        let mut hasher = Self::default();
-        hasher.write(s.as_bytes());
-        hasher.finish()
-    }
-
     fn add(&mut self, word: u64) {
         self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(MIX);
     }

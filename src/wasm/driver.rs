@@ -2,8 +2,8 @@
 //! no protocol logic. No `RefCell` borrow is held while calling into JS (listeners, callbacks),
 //! so a listener may call back into the client.
 
-use crate::fast_map::MixHasher;
 use std::cell::RefCell;
+use std::hash::BuildHasher;
 use std::rc::{Rc, Weak};
 
 use js_sys::Function;
@@ -16,6 +16,7 @@ use super::js::Sink;
 use super::socket::{SocketEvent, WsSocket};
 use crate::codec::properties::properties_to_wire;
 use crate::codec::{Packet, PublishProperties};
+use crate::fast_map::MixState;
 use crate::session::{CloseReason, Event, Session, Transmit};
 
 /// The session and its bookkeeping; borrowed only for short, JS-free stretches.
@@ -439,7 +440,7 @@ fn topic_js(shared: &Shared, topic: &str) -> JsValue {
     if topics.is_empty() {
         topics.resize_with(TOPIC_CACHE, || None);
     }
-    let index = (MixHasher::hash_str(topic) as usize) & (TOPIC_CACHE - 1);
+    let index = (MixState::default().hash_one(topic) as usize) & (TOPIC_CACHE - 1);
     let Some(slot) = topics.get_mut(index) else { return JsValue::from_str(topic) };
     match slot {
         Some((cached, v)) if cached == topic => v.clone(),
