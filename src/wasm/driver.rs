@@ -50,6 +50,10 @@ pub(crate) struct Shared {
     /// Counts transport attempts, so that a late `transformWsUrl` answer for an abandoned one
     /// is ignored.
     pub(crate) attempt: std::cell::Cell<u32>,
+    /// Counts opened attempts, to pick the next URL in rotation. Not `attempt`, which a close
+    /// also moves on: a connect timeout then stepped it twice, and with two URLs the client
+    /// tried the same one forever.
+    rotation: std::cell::Cell<u32>,
     pub(crate) options: JsValue,
     subprotocol: &'static str,
 }
@@ -81,6 +85,7 @@ impl Shared {
             urls,
             transform_url,
             attempt: std::cell::Cell::new(u32::MAX),
+            rotation: std::cell::Cell::new(0),
             options,
             subprotocol,
         })
@@ -256,8 +261,9 @@ pub(crate) fn buffered_amount(shared: &Shared) -> f64 {
 fn open(shared: &Rc<Shared>) {
     let attempt = shared.attempt.get().wrapping_add(1);
     shared.attempt.set(attempt);
+    let turn = shared.rotation.replace(shared.rotation.get().wrapping_add(1));
     let url =
-        shared.urls.get(attempt as usize % shared.urls.len().max(1)).cloned().unwrap_or_default();
+        shared.urls.get(turn as usize % shared.urls.len().max(1)).cloned().unwrap_or_default();
     let Some(transform) = &shared.transform_url else { return open_socket(shared, attempt, url) };
     let transformed =
         match transform.call2(&JsValue::NULL, &JsValue::from_str(&url), &shared.options) {

@@ -238,6 +238,38 @@ test('servers rotate on reconnect, and transformWsUrl may answer with a promise'
   assert.equal(got.connected, true);
 });
 
+test('servers rotate after a connect timeout too: a silent server is not retried forever', async () => {
+  // A scripted peer: it takes the WebSocket and never answers CONNECT, which no broker here
+  // does. The timeout closes the transport itself, and the next attempt must go to the next
+  // URL (with two URLs, counting that close as a step sent the client back to the silent one).
+  let attempts = 0;
+  const silent = await startWsPeer(async (conn) => { attempts++; await conn.next(); });
+  try {
+    const got = await page.evaluate(async ({ silentUrl, port }) => {
+      const client = wasmqtt.connect(silentUrl, {
+        connectTimeout: 300,
+        reconnectPeriod: 50,
+        servers: [{ host: '127.0.0.1', port, protocol: 'ws', path: '/mqtt' }],
+      });
+      const errors = [];
+      client.on('error', (e) => errors.push(`${e.name}: ${e.message}`));
+      // Connected, or gave up after four more attempts (the old rotation never got there).
+      let reconnects = 0;
+      const connected = await new Promise((r) => {
+        client.once('connect', () => r(true));
+        client.on('reconnect', () => { if (++reconnects === 4) r(false); });
+      });
+      await client.endAsync();
+      return { errors, connected };
+    }, { silentUrl: silent.url(), port: broker.port });
+    assert.equal(got.connected, true, 'the broker, second in the rotation, is reached');
+    assert.equal(attempts, 1, 'the silent server is tried once, then the broker');
+    assert.deepEqual(got.errors, ['MqttConnectionError: connect timeout: no CONNACK in 300 ms']);
+  } finally {
+    silent.stop();
+  }
+});
+
 test('a Vite app importing the package by name bundles and runs it', async () => {
   const vitePage = await browser.newPage();
   await vitePage.goto(`${server.origin}/tests/vite-app/dist/index.html`);
