@@ -6,24 +6,14 @@ mod peer;
 
 use std::num::NonZeroU16;
 
-use peer::{ack, ack_with, pid, topic, Pair, BOTH};
+use peer::{ack, ack_with, pid, published, topic, Pair, BOTH};
 use wasmqtt::codec::{
     Ack, ConnAckProperties, Delivery, Packet, ProtocolVersion, Publish, QoS, ReasonCode,
 };
-use wasmqtt::session::{Event, Options, PublishError, PublishRequest, RequestId};
+use wasmqtt::session::{Event, Options, PublishError, PublishRequest};
 
 fn request(t: &str, qos: QoS, payload: &[u8]) -> PublishRequest {
     PublishRequest { topic: topic(t), payload: payload.to_vec(), qos, ..Default::default() }
-}
-
-fn published(events: &[Event]) -> Vec<(RequestId, Result<ReasonCode, PublishError>)> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Published { id, result } => Some((*id, result.clone())),
-            _ => None,
-        })
-        .collect()
 }
 
 fn publish_of(p: Packet) -> Publish {

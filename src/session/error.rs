@@ -96,6 +96,10 @@ pub enum UsageError {
     /// The session was ended by `disconnect` and takes no more commands until `connect`.
     #[error("the client has been ended; call connect to start again")]
     Ended,
+    /// A command after `disconnect_when_done`, while the session waits for acknowledgements
+    /// before its DISCONNECT.
+    #[error("the client is ending: it waits for the messages in flight and takes no new commands")]
+    Ending,
     /// A command that needs a live connection (re-authentication).
     #[error("not connected")]
     NotConnected,

@@ -213,6 +213,7 @@ impl Session {
             State::Connected => self.keep_alive(now),
             _ => {}
         }
+        self.finish_ending(now);
     }
 
     fn keep_alive(&mut self, now: Instant) {
@@ -355,8 +356,11 @@ impl Session {
         if stable {
             self.failures = 0;
         }
+        // Lost while waiting to end: ended now, not reconnected to finish.
+        let was_ending = self.ending.take().is_some();
         let policy = &self.options.reconnect;
         let gives_up = self.ended
+            || was_ending
             || !policy.enabled
             || (reason.is_permanent_refusal() && !policy.retry_permanent_refusals)
             || policy.max_attempts.is_some_and(|max| self.failures >= max);

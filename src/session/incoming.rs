@@ -28,6 +28,7 @@ impl Session {
                 }
             }
         }
+        self.finish_ending(now);
     }
 
     fn fail_decode(&mut self, now: Instant, error: crate::codec::DecodeError) {

@@ -4,7 +4,8 @@
 //! Inputs carry `now`: [`Session::handle_transport_open`], [`Session::handle_bytes`],
 //! [`Session::handle_transport_closed`], [`Session::handle_timeout`]. Commands:
 //! [`Session::connect`], [`Session::publish`], [`Session::subscribe`],
-//! [`Session::unsubscribe`], [`Session::disconnect`]. Outputs are polled:
+//! [`Session::unsubscribe`], [`Session::disconnect`] (also [`Session::disconnect_when_done`],
+//! [`Session::abort`]). Outputs are polled:
 //! [`Session::poll_transmit`] (open, bytes, close), [`Session::poll_timeout`] (the one deadline
 //! the driver arms) and [`Session::poll_event`].
 //!
@@ -24,6 +25,7 @@
 mod alias;
 mod auth;
 mod connection;
+mod ending;
 mod error;
 mod event;
 mod handshake;
@@ -46,8 +48,7 @@ pub use persist::StateError;
 pub use time::Instant;
 
 use crate::codec::{
-    Disconnect, DisconnectProperties, Packet, PacketId, ProtocolVersion, ReasonCode,
-    SubscribeProperties, Subscription, UnsubscribeProperties,
+    Packet, PacketId, ProtocolVersion, SubscribeProperties, Subscription, UnsubscribeProperties,
 };
 use crate::topic::TopicFilter;
 use connection::Connection;
@@ -188,6 +189,9 @@ pub struct Session {
     failures: u32,
     /// Whether the user has ended the session.
     ended: bool,
+    /// The DISCONNECT that [`Session::disconnect_when_done`] holds back until nothing is in
+    /// flight. Boxed: it is rare, and the properties are large.
+    ending: Option<Box<ending::Ending>>,
     /// The enhanced authentication method, if any.
     authenticator: Option<Box<dyn Authenticator>>,
     /// Session Expiry Interval in force: ours, as the server's CONNACK or our DISCONNECT
@@ -221,6 +225,7 @@ impl Session {
             attempt: 0,
             failures: 0,
             ended: false,
+            ending: None,
             authenticator: None,
             session_expiry,
         })
@@ -300,58 +305,12 @@ impl Session {
     /// connecting or connected.
     pub fn connect(&mut self, now: Instant) {
         self.ended = false;
+        self.ending = None;
         if matches!(self.state, State::Idle | State::Backoff { .. }) {
             self.attempt = 0;
             self.failures = 0;
             self.start_attempt(now);
         }
-    }
-
-    /// Ends the session: DISCONNECT with `reason` and `properties` (MQTT 5), close, no
-    /// reconnect. Under 3.x only Normal disconnection without properties can be sent.
-    pub fn disconnect(
-        &mut self,
-        now: Instant,
-        reason: ReasonCode,
-        properties: DisconnectProperties,
-    ) -> Result<(), UsageError> {
-        handshake::validate_disconnect(&self.options, reason, &properties)?;
-        let properties_expiry = properties.session_expiry_interval;
-        if self.ended && self.state == State::Idle {
-            return Ok(());
-        }
-        if self.state == State::Connected {
-            let packet = Packet::Disconnect(Disconnect { reason_code: reason, properties });
-            // A DISCONNECT too large for the server is sent without its properties.
-            if self.send(now, &packet).is_err() {
-                let _ = self.send(
-                    now,
-                    &Packet::Disconnect(Disconnect { reason_code: reason, ..Default::default() }),
-                );
-            }
-        }
-        if self.conn.take().is_some() || matches!(self.state, State::Opening { .. }) {
-            self.push_transmit(Transmit::Close);
-        }
-        // A connection (or an attempt at one) ends here; waiting to reconnect is not one.
-        let was_active = matches!(
-            self.state,
-            State::Opening { .. } | State::Handshake { .. } | State::Connected
-        );
-        self.state = State::Idle;
-        if was_active {
-            self.events.push_back(Event::Closed {
-                reason: CloseReason::ClientDisconnected,
-                reconnect_at: None,
-            });
-        }
-        if let Some(expiry) = properties_expiry {
-            self.session_expiry = expiry;
-        }
-        if !self.ended {
-            self.end_session();
-        }
-        Ok(())
     }
 
     /// Whether the server keeps our session after the connection closes: Clean Start false
@@ -396,7 +355,9 @@ impl Session {
         };
         let conn_deadline = self.conn.as_ref().and_then(|c| c.next_deadline());
         let expiry = self.outgoing.next_expiry();
-        time::earliest(time::earliest(state_deadline, conn_deadline), expiry)
+        let ending = self.ending.as_ref().map(|e| e.deadline);
+        let earliest = time::earliest(time::earliest(state_deadline, conn_deadline), expiry);
+        time::earliest(earliest, ending)
     }
 
     /// Queues a transmit, after any bytes already waiting so that order is kept.

@@ -355,9 +355,7 @@ impl Session {
         now: Instant,
         request: PublishRequest,
     ) -> Result<RequestId, UsageError> {
-        if self.ended {
-            return Err(UsageError::Ended);
-        }
+        self.check_open()?;
         self.validate_publish(&request)?;
         if !self.is_connected() && request.qos == QoS::AtMostOnce && !self.options.queue_qos0 {
             return Err(UsageError::NotConnected);

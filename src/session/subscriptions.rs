@@ -21,9 +21,7 @@ impl Session {
         subscriptions: Vec<Subscription>,
         properties: SubscribeProperties,
     ) -> Result<RequestId, UsageError> {
-        if self.ended {
-            return Err(UsageError::Ended);
-        }
+        self.check_open()?;
         self.validate_subscribe(&subscriptions, &properties)?;
         for s in &subscriptions {
             let record = SubscriptionRecord {
@@ -46,9 +44,7 @@ impl Session {
         filters: Vec<TopicFilter>,
         properties: UnsubscribeProperties,
     ) -> Result<RequestId, UsageError> {
-        if self.ended {
-            return Err(UsageError::Ended);
-        }
+        self.check_open()?;
         if filters.is_empty() {
             return Err(UsageError::NoTopicFilters);
         }

@@ -5,11 +5,15 @@
 import {
   TIMEOUT, mqttError, usage, describe, field, intField, ownKeys, items, checkKeys, optionsObject, isObject,
   topicString, boolField, qosField, readProperties, writeUserProperties, PropertyWriter, PUBLISH_PROPERTIES,
-  PUBLISH_OPTIONS, EMPTY, publishArgs,
+  PUBLISH_OPTIONS, EMPTY, publishArgs, disconnectArgs,
 } from './options.js';
 
 /** The client object around `driver`; with `wait`, a promise of it, settled by the first CONNACK or failure. */
 export function newClient(driver, plan, wait) {
+  // The client id in force: the one given or generated, then the one the server assigns in
+  // CONNACK (onConnect). A plain value: a getter calling the driver would tie the options,
+  // which the driver holds, back to it, and neither could be collected.
+  plan.options.clientId = driver.clientId();
   const client = new MqttClient(driver, plan.options);
   if (!wait) {
     driver.start(client);
@@ -273,15 +277,16 @@ class MqttClient {
     return promised((done) => this._queue(done, () => [this._unsubscribe(topic, options), {}]));
   }
 
-  _end(done) {
+  _end(done, force, options) {
     if (this._ended) {
       // Ended already: nothing more will come from the session to settle it.
       queueMicrotask(() => settle(done, null, undefined));
       return;
     }
     try {
+      const [reason, properties] = disconnectArgs(options);
       this._endCallbacks.push(done);
-      this._driver.end();
+      this._driver.end(force === true, reason, properties);
     } catch (e) {
       this._endCallbacks = this._endCallbacks.filter((d) => d !== done);
       return refuse(done, e);
@@ -289,16 +294,24 @@ class MqttClient {
     this._driver.pump();
   }
 
-  /** Disconnects and stops reconnecting: `end(force?, options?, callback?)`. */
+  /**
+   * Disconnects and stops reconnecting: `end(force?, options?, callback?)`, as MQTT.js. The
+   * DISCONNECT (`options`: `{reasonCode, properties}`) waits for the acknowledgements of what
+   * is in flight; with `force`, the socket closes at once without one, so the broker publishes
+   * the will.
+   */
   end(force, options, callback) {
-    const f = [callback, options, force].find((v) => typeof v === 'function');
-    this._end({ callback: f && (() => f()) });
+    if (typeof force !== 'boolean') [force, options, callback] = [false, force, callback ?? options];
+    if (typeof options === 'function') [options, callback] = [undefined, options];
+    const f = typeof callback === 'function' ? callback : undefined;
+    this._end({ callback: f && ((err) => f(err ?? undefined)) }, force, options);
     return this;
   }
 
-  /** Disconnects; resolves once ended. */
-  endAsync() {
-    return promised((done) => this._end(done));
+  /** Disconnects; resolves once ended: `endAsync(force?, options?)`. */
+  endAsync(force, options) {
+    if (typeof force !== 'boolean') [force, options] = [false, force];
+    return promised((done) => this._end(done, force, options));
   }
 
   /** Connects again after `end()`, or now instead of after the backoff. */
@@ -390,7 +403,7 @@ class MqttClient {
     return this._driver.inflight();
   }
 
-  /** The options passed to `connect`. */
+  /** The options passed to `connect`, with the defaults in force and the client id in use. */
   get options() {
     return this._options;
   }
@@ -408,6 +421,7 @@ class MqttClient {
 
   onConnect(sessionPresent, reasonCode, returnCode, properties) {
     this._offline = false;
+    this._options.clientId = this._driver.clientId();
     const v5 = this._driver.v5();
     const props = v5 ? readProperties(properties) : undefined;
     this._responseInformation = props?.responseInformation;
@@ -492,7 +506,7 @@ class MqttClient {
       // connectAsync gives up after the first failure, like MQTT.js. No pump here: the one
       // under way reports what ending does, after this close.
       try {
-        this._driver.end();
+        this._driver.end(true, 0, EMPTY);
       } catch (e) {
         Promise.reject(e);
       }

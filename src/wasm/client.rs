@@ -137,7 +137,7 @@ fn driver(plan: &Plan) -> Result<Driver, JsValue> {
 #[wasm_bindgen(unchecked_return_type = "MqttClient")]
 pub fn connect(
     #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "IClientOptions")] options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "IClientOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let plan = js::read_options(&url, &options.unwrap_or(JsValue::UNDEFINED))?;
     Ok(js::new_client(driver(&plan)?, &plan, false))
@@ -148,7 +148,7 @@ pub fn connect(
 #[wasm_bindgen(js_name = connectAsync, unchecked_return_type = "Promise<MqttClient>")]
 pub fn connect_async(
     #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "IClientOptions")] options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "IClientOptions")] options: Option<JsValue>,
 ) -> JsValue {
     let started = js::read_options(&url, &options.unwrap_or(JsValue::UNDEFINED))
         .and_then(|plan| Ok(js::new_client(driver(&plan)?, &plan, true)));
@@ -266,13 +266,24 @@ impl Driver {
         }
     }
 
-    /// Disconnects and stops reconnecting; `onEnd` follows from the next pump (not run here:
+    /// Ends the session and stops reconnecting, as MQTT.js's `end(force, options)`: with
+    /// `force`, the socket closes without DISCONNECT (the server publishes the will);
+    /// otherwise DISCONNECT with `reason` and `properties` (wire form) follows the
+    /// acknowledgements of what is in flight. `onEnd` follows from a later pump (not run here:
     /// called while a pump reports, the one under way carries on).
-    pub fn end(&self) -> Result<(), JsValue> {
-        let ended = self.shared.core.borrow_mut().session.disconnect(
+    pub fn end(&self, force: bool, reason: u8, properties: &[u8]) -> Result<(), JsValue> {
+        if force {
+            self.shared.core.borrow_mut().session.abort();
+            return Ok(());
+        }
+        let reason = ReasonCode::from_u8(reason)
+            .ok_or_else(|| usage(&format!("reasonCode {reason} is not an MQTT reason code")))?;
+        let properties =
+            self::properties(properties, PacketType::Disconnect, PropertyContext::Disconnect)?;
+        let ended = self.shared.core.borrow_mut().session.disconnect_when_done(
             host::now(),
-            ReasonCode::Success,
-            Default::default(),
+            reason,
+            properties,
         );
         ended.map_err(|e| from_usage(&e))
     }

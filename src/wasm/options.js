@@ -290,6 +290,25 @@ function publishProperties(props, known = PUBLISH_PROPERTIES) {
   return w.finish();
 }
 
+/** `end(force?, options?)`'s DISCONNECT: `[reasonCode, properties in their wire form]` from MQTT.js's `{reasonCode, properties}`. */
+export function disconnectArgs(options) {
+  if (options === undefined || options === null) return [0, EMPTY];
+  optionsObject(options, 'end options');
+  checkKeys(options, ['reasonCode', 'properties'], 'end options');
+  const reason = intField(options, 'reasonCode', 0, 255) ?? 0;
+  const props = field(options, 'properties');
+  if (props === undefined) return [reason, EMPTY];
+  optionsObject(props, 'properties');
+  checkKeys(props, ['sessionExpiryInterval', 'reasonString', 'userProperties'], 'disconnect properties');
+  const w = new PropertyWriter();
+  const expiry = intField(props, 'sessionExpiryInterval', 0, 4294967295);
+  if (expiry !== undefined) w.put('sessionExpiryInterval', expiry);
+  const text = stringField(props, 'reasonString');
+  if (text !== undefined) w.put('reasonString', text);
+  writeUserProperties(w, props);
+  return [reason, w.finish()];
+}
+
 export function topicString(v, what) {
   if (typeof v !== 'string') throw usage(`${what} must be a string, got ${describe(v)}`);
   return v;
@@ -306,6 +325,11 @@ const CONNECT_PROPERTIES = ['sessionExpiryInterval', 'receiveMaximum', 'maximumP
 function connectProperties(props, plan) {
   optionsObject(props, 'properties');
   checkKeys(props, CONNECT_PROPERTIES, 'connect properties');
+  // Accepted by name (MQTT.js has it), but never sent as given: the one method supported
+  // makes its own data in the AUTH exchange, and data without a method is a protocol error.
+  if (field(props, 'authenticationData') !== undefined) {
+    throw usage('authenticationData cannot be given: the SCRAM-SHA-256 exchange makes its own (set authenticationMethod, username and password)');
+  }
   const w = new PropertyWriter();
   for (const [key, min, max] of [['sessionExpiryInterval', 0, 4294967295], ['receiveMaximum', 1, 65535], ['maximumPacketSize', 1, 268435460], ['topicAliasMaximum', 0, 65535]]) {
     const v = intField(props, key, min, max);
@@ -376,7 +400,7 @@ export function readOptions(url, options) {
       if (!KNOWN.includes(key) && !IGNORED.includes(key)) throw usage(`unknown option ${JSON.stringify(key)}; known options are ${KNOWN.join(', ')}`);
     }
   }
-  const plan = { options, properties: new Uint8Array(0), willFlags: 0, willPayload: new Uint8Array(0), willProperties: new Uint8Array(0) };
+  const plan = { properties: new Uint8Array(0), willFlags: 0, willPayload: new Uint8Array(0), willProperties: new Uint8Array(0) };
   plan.version = intField(options, 'protocolVersion', 3, 5) ?? 4;
   plan.clientId = stringField(options, 'clientId');
   plan.clean = boolField(options, 'clean') ?? true;
@@ -401,6 +425,13 @@ export function readOptions(url, options) {
   if (transform !== undefined && typeof transform !== 'function') throw usage(`transformWsUrl must be a function, got ${describe(transform)}`);
   plan.transform = transform;
   plan.storeKey = storeKey(options, plan.clientId);
+  // What `client.options` and `transformWsUrl` see, as in MQTT.js: the options given, with the
+  // defaults in force filled in (`clientId` is added by the client: the session may generate it).
+  plan.options = {
+    ...options, protocolVersion: plan.version, clean: plan.clean, keepalive: plan.keepalive,
+    reconnectPeriod: period, reconnectMaxPeriod: maxPeriod, connectTimeout: plan.numbers[3] || 30000,
+    resubscribe: (plan.flags & 1) !== 0, queueQoSZero: (plan.flags & 2) !== 0,
+  };
   return plan;
 }
 

@@ -117,6 +117,13 @@ export interface IDisconnectPacket {
   properties: { reasonString?: string; serverReference?: string };
 }
 
+/** `end()`'s DISCONNECT (MQTT 5; 3.x sends reason code 0 without properties). */
+export interface IDisconnectOptions {
+  /** 0 (Normal disconnection) or 4 (Disconnect with Will Message), or another code a client may send. */
+  reasonCode?: number;
+  properties?: { sessionExpiryInterval?: number; reasonString?: string; userProperties?: UserProperties };
+}
+
 export interface IResponse { topic: string; payload: Uint8Array; packet: IPublishPacket }
 
 /** Errors carry a stable name, and the MQTT reason code where one applies. */
@@ -131,8 +138,8 @@ export interface MqttClient {
   readonly connected: boolean;
   /** Whether the client is waiting to reconnect or reconnecting. */
   readonly reconnecting: boolean;
-  /** The options passed to connect. */
-  readonly options: IClientOptions | undefined;
+  /** The options passed to connect, with the defaults in force and the client id in use. */
+  readonly options: IClientOptions & { clientId: string; protocolVersion: 3 | 4 | 5; keepalive: number; clean: boolean };
   /** Bytes written but not yet sent (the WebSocket's bufferedAmount plus held-back writes). */
   readonly bufferedAmount: number;
   /** Messages accepted but not yet sent (offline queue, Receive Maximum): at most `queueLimit`. */
@@ -141,7 +148,8 @@ export interface MqttClient {
   readonly inflightMessages: number;
   publish(topic: string, message: string | Uint8Array, callback?: (error?: MqttError) => void): MqttClient;
   publish(topic: string, message: string | Uint8Array, options?: IClientPublishOptions, callback?: (error?: MqttError) => void): MqttClient;
-  publishAsync(topic: string, message: string | Uint8Array, options?: IClientPublishOptions): Promise<{ cmd: string; reasonCode: number }>;
+  /** QoS 0 resolves with undefined once written; QoS 1 and 2 with the PUBACK or PUBCOMP. */
+  publishAsync(topic: string, message: string | Uint8Array, options?: IClientPublishOptions): Promise<{ cmd: string; reasonCode: number } | undefined>;
   subscribe(topic: string | string[] | { [topic: string]: IClientSubscribeOptions | QoS }, callback?: (error: MqttError | null, granted?: ISubscriptionGrant[]) => void): MqttClient;
   subscribe(topic: string | string[] | { [topic: string]: IClientSubscribeOptions | QoS }, options?: IClientSubscribeOptions, callback?: (error: MqttError | null, granted?: ISubscriptionGrant[]) => void): MqttClient;
   subscribeAsync(topic: string | string[] | { [topic: string]: IClientSubscribeOptions | QoS }, options?: IClientSubscribeOptions): Promise<ISubscriptionGrant[]>;
@@ -149,7 +157,11 @@ export interface MqttClient {
   unsubscribe(topic: string | string[], options?: object, callback?: (error?: MqttError) => void): MqttClient;
   unsubscribeAsync(topic: string | string[], options?: object): Promise<{ cmd: string; reasonCodes: number[] }>;
   request(topic: string, payload: string | Uint8Array, options?: IClientRequestOptions): Promise<IResponse>;
-  end(force?: boolean | (() => void), options?: object | (() => void), callback?: () => void): MqttClient;
+  /** Disconnects once what is in flight is acknowledged; with `force`, at once and without
+   *  DISCONNECT, so the broker publishes the will. */
+  end(force?: boolean, options?: IDisconnectOptions, callback?: (error?: MqttError) => void): MqttClient;
+  end(options: IDisconnectOptions, callback?: (error?: MqttError) => void): MqttClient;
+  end(callback: (error?: MqttError) => void): MqttClient;
   on(event: 'connect', listener: (connack: IConnackPacket) => void): MqttClient;
   on(event: 'message', listener: (topic: string, payload: Uint8Array, packet: IPublishPacket) => void): MqttClient;
   on(event: 'disconnect', listener: (packet: IDisconnectPacket) => void): MqttClient;
@@ -167,7 +179,8 @@ export interface MqttClient {
   removeListener(event: string, listener: (...args: any[]) => void): MqttClient;
   removeAllListeners(event?: string): MqttClient;
   emit(event: string, ...args: any[]): boolean;
-  endAsync(): Promise<void>;
+  endAsync(force?: boolean, options?: IDisconnectOptions): Promise<void>;
+  endAsync(options: IDisconnectOptions): Promise<void>;
   /** Connects again after end(), or now instead of after the backoff. */
   reconnect(): MqttClient;
   /** Resolves once every session change so far is committed to IndexedDB (store option). */

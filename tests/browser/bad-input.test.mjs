@@ -35,6 +35,8 @@ test('bad input: typed MqttUsageError naming the bad value, thrown or rejected, 
       'connect keepalive 1.5': [sync(() => wasmqtt.connect(url, { keepalive: 1.5 })), /keepalive must be a whole number from 0 to 65535, got 1\.5/],
       'connectAsync reconnectPeriod "x"': [await async_(() => wasmqtt.connectAsync(url, { reconnectPeriod: 'x' })), /reconnectPeriod must be a whole number .* got the string "x"/],
       'connect will without topic': [sync(() => wasmqtt.connect(url, { will: { payload: 'x' } })), /will\.topic is required/],
+      'connect authenticationData': [sync(() => wasmqtt.connect(url, { protocolVersion: 5, properties: { authenticationData: new Uint8Array([1]) } })), /authenticationData cannot be given/],
+      'end reasonCode 256': [sync(() => c4.end(false, { reasonCode: 256 })), /reasonCode must be a whole number from 0 to 255, got 256/],
       'connect sessionExpiryInterval -1': [sync(() => wasmqtt.connect(url, { protocolVersion: 5, properties: { sessionExpiryInterval: -1 } })), /sessionExpiryInterval must be a whole number from 0 to 4294967295, got -1/],
       // invalid topics
       'publish a/+': [sync(() => c5.publish('a/+', 'x')), /"a\/\+"/],

@@ -270,6 +270,82 @@ test('servers rotate after a connect timeout too: a silent server is not retried
   }
 });
 
+test('end() waits for what is in flight; end(true) and reason code 4 make the broker publish the will', async () => {
+  const got = await page.evaluate(async (url) => {
+    const watcher = await wasmqtt.connectAsync(url, { protocolVersion: 5 });
+    const inbox = [];
+    watcher.on('message', (topic, payload) => inbox.push(`${topic}=${new TextDecoder().decode(payload)}`));
+    const received = (n) => new Promise((ok) => {
+      const check = () => { if (inbox.length >= n) { watcher.off('message', check); ok(); } };
+      watcher.on('message', check);
+      check();
+    });
+    await watcher.subscribeAsync('ending/#', { qos: 2 });
+
+    // end() right after two publishes: their PUBACK and PUBCOMP come first, then the end.
+    const order = [];
+    const a = await wasmqtt.connectAsync(url, { protocolVersion: 5 });
+    a.publish('ending/acked', 'one', { qos: 1 }, (err) => order.push(err ? `failed: ${err.message}` : 'puback'));
+    a.publish('ending/acked', 'two', { qos: 2 }, (err) => order.push(err ? `failed: ${err.message}` : 'pubcomp'));
+    const ended = new Promise((ok) => a.end((err) => { order.push(err ? `end failed: ${err.message}` : 'ended'); ok(); }));
+    let late;
+    try { a.publish('ending/late', 'x', { qos: 1 }); } catch (e) { late = `${e.name}: ${e.message}`; }
+    await ended;
+    await received(2);
+
+    // end(true): no DISCONNECT, so the broker publishes the will [MQTT-3.1.2-8].
+    const will = (payload) => ({ topic: 'ending/will', payload, qos: 1 });
+    const forced = await wasmqtt.connectAsync(url, { protocolVersion: 5, will: will('forced') });
+    await forced.endAsync(true);
+    await received(3);
+    // DISCONNECT with reason code 4 (Disconnect with Will Message) and a reason string.
+    const withWill = await wasmqtt.connectAsync(url, { protocolVersion: 5, will: will('code 4') });
+    await withWill.endAsync({ reasonCode: 4, properties: { reasonString: 'bye' } });
+    await received(4);
+
+    // 3.1.1 has no reason codes, and unknown keys are named.
+    const v3 = await wasmqtt.connectAsync(url, { protocolVersion: 4 });
+    const refusals = [];
+    for (const options of [{ reasonCode: 4 }, { reasonCode: 0, properties: { serverReference: 'x' } }, { force: true }]) {
+      try { v3.end(false, options); } catch (e) { refusals.push(`${e.name}: ${e.message}`); }
+    }
+    await v3.endAsync();
+    await watcher.endAsync();
+    return { order, late, inbox, refusals, connected: [a.connected, forced.connected, withWill.connected] };
+  }, broker.url);
+  assert.deepEqual(got.order, ['puback', 'pubcomp', 'ended']);
+  assert.equal(got.late, 'MqttUsageError: the client is ending: it waits for the messages in flight and takes no new commands');
+  assert.deepEqual(got.inbox, ['ending/acked=one', 'ending/acked=two', 'ending/will=forced', 'ending/will=code 4']);
+  assert.equal(got.refusals.length, 3);
+  assert.match(got.refusals[0], /^MqttUsageError: disconnect reason code and properties needs MQTT 5\.0/);
+  assert.match(got.refusals[1], /^MqttUsageError: .*serverReference/);
+  assert.match(got.refusals[2], /^MqttUsageError: .*force/);
+  assert.deepEqual(got.connected, [false, false, false]);
+});
+
+test('client.options: the options given with the defaults in force and the client id in use, as MQTT.js', async () => {
+  const got = await page.evaluate(async (url) => {
+    const plain = await wasmqtt.connectAsync(url);
+    const given = await wasmqtt.connectAsync(url, { protocolVersion: 5, clientId: 'opts-1', keepalive: 20, reconnectPeriod: 0, properties: { sessionExpiryInterval: 5 } });
+    // An empty client id under 5.0: the broker assigns one in CONNACK.
+    const assigned = await wasmqtt.connectAsync(url, { protocolVersion: 5, clientId: '' });
+    const seen = [];
+    const transformed = await wasmqtt.connectAsync('ws://placeholder.invalid/mqtt', {
+      clientId: 'opts-2', transformWsUrl: (u, options) => { seen.push(options.clientId, options.keepalive); return url; },
+    });
+    const pick = (o) => ({ clientId: o.clientId, protocolVersion: o.protocolVersion, clean: o.clean, keepalive: o.keepalive, reconnectPeriod: o.reconnectPeriod, connectTimeout: o.connectTimeout, resubscribe: o.resubscribe, properties: o.properties });
+    const result = { plain: pick(plain.options), given: pick(given.options), assigned: assigned.options.clientId, seen, same: plain.options === plain.options };
+    for (const c of [plain, given, assigned, transformed]) await c.endAsync();
+    return result;
+  }, broker.url);
+  assert.match(got.plain.clientId, /^wasmqtt_[0-9a-f]+$/);
+  assert.deepEqual({ ...got.plain, clientId: undefined }, { clientId: undefined, protocolVersion: 4, clean: true, keepalive: 60, reconnectPeriod: 1000, connectTimeout: 30000, resubscribe: true, properties: undefined });
+  assert.deepEqual(got.given, { clientId: 'opts-1', protocolVersion: 5, clean: true, keepalive: 20, reconnectPeriod: 0, connectTimeout: 30000, resubscribe: true, properties: { sessionExpiryInterval: 5 } });
+  assert.ok(got.assigned.length > 0, 'the id mosquitto assigned');
+  assert.deepEqual(got.seen, ['opts-2', 60]);
+  assert.equal(got.same, true);
+});
+
 test('a Vite app importing the package by name bundles and runs it', async () => {
   const vitePage = await browser.newPage();
   await vitePage.goto(`${server.origin}/tests/vite-app/dist/index.html`);
@@ -288,6 +364,30 @@ test('close says why: the WebSocket close code and reason MQTT.js hides', async 
   assert.equal(info.code, 1006, 'abnormal closure');
   assert.equal(info.name, 'MqttConnectionError');
   assert.match(info.message, /code 1006/);
+});
+
+test('close says why: a close code and reason from the server reach the user', async () => {
+  // A scripted peer: it answers CONNECT, then closes the WebSocket with code 4001 and a
+  // reason, which mosquitto never sends.
+  const peer = await startWsPeer(async (conn) => {
+    await conn.next();
+    conn.send([0x20, 0x02, 0x00, 0x00]);
+    conn.frame(0x8, Buffer.concat([Buffer.from([4001 >> 8, 4001 & 255]), Buffer.from('maintenance window')]));
+    conn.socket.end();
+  });
+  try {
+    const info = await page.evaluate(async (url) => {
+      const client = await wasmqtt.connectAsync(url, { reconnectPeriod: 0 });
+      const info = await new Promise((r) => client.once('close', r));
+      return { code: info.code, reason: info.reason, message: info.error.message };
+    }, peer.url());
+    assert.equal(info.code, 4001, JSON.stringify(info));
+    assert.equal(info.reason, 'maintenance window');
+    assert.match(info.message, /4001/);
+    assert.match(info.message, /maintenance window/);
+  } finally {
+    peer.stop();
+  }
 });
 
 test('writes follow bufferedAmount: a fast producer is held back, nothing is lost', async () => {

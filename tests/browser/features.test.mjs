@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, startWsPeer } from './harness.mjs';
-import { useFixtures, installHelpers, V, connack, packet, parseConnect, publish, str, subscribeFilter, u16, u32 } from './features-support.mjs';
+import { useFixtures, installHelpers, V, connack, packet, parseConnect, props, publish, str, subscribeFilter, u16, u32 } from './features-support.mjs';
 
 let broker, limits, server, browser, page;
 
@@ -175,7 +175,11 @@ test('row 5: CONNACK: session present, reason/return codes, server properties, a
     ] }));
     for (;;) {
       const p = await conn.next(10000);
-      if (p.type === 8) subscribed.push(subscribeFilter(p, true));
+      if (p.type === 8) {
+        subscribed.push(subscribeFilter(p, true));
+        // Granted QoS 0: nothing is left in flight, so end() disconnects at once.
+        conn.send(packet(0x90, [p.body[0], p.body[1], ...props(), 0]));
+      }
       if (p.type === 14) return;
     }
   });

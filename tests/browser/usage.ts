@@ -42,4 +42,10 @@ export async function main(url: string): Promise<void> {
   client.publish('t', 42);
   const other = await connectAsync(url, { protocolVersion: 4 });
   await other.endAsync();
+  // Options are optional; end takes MQTT.js's argument shapes.
+  const plain = connect(url);
+  plain.end({ reasonCode: 4, properties: { reasonString: 'bye' } }, (err) => console.log(err?.name));
+  const ok: { cmd: string; reasonCode: number } | undefined = await (await connectAsync(url)).publishAsync('t', 'x');
+  console.log(ok?.reasonCode);
+  await (await connectAsync(url)).endAsync(true);
 }

@@ -197,3 +197,16 @@ pub(crate) fn ack_with(n: u16, reason: ReasonCode) -> Ack {
 }
 
 pub(crate) const BOTH: [ProtocolVersion; 2] = [ProtocolVersion::V3_1_1, ProtocolVersion::V5];
+
+/// The `Published` events among `events`: which request, and how it ended.
+pub(crate) fn published(
+    events: &[Event],
+) -> Vec<(wasmqtt::session::RequestId, Result<ReasonCode, wasmqtt::session::PublishError>)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Published { id, result } => Some((*id, result.clone())),
+            _ => None,
+        })
+        .collect()
+}
