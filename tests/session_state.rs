@@ -280,6 +280,39 @@ fn outgoing_topic_aliases_are_assigned_reused_and_reset_per_connection() {
     assert_eq!(sent[0].topic.as_str(), "sensor/humidity");
 }
 
+/// A QoS 0 request to `t` with `alias` chosen by the user.
+fn with_alias(t: &str, alias: u16) -> PublishRequest {
+    let mut request = req(t, QoS::AtMostOnce, b"x");
+    request.properties.topic_alias = NonZeroU16::new(alias);
+    request
+}
+
+#[test]
+fn a_user_alias_already_mapped_to_the_topic_goes_alone_and_auto_use_reuses_it() {
+    let options = Options { auto_use_topic_alias: true, ..Options::default() };
+    let mut pair = Pair::new(options);
+    pair.connect_with(
+        false,
+        ConnAckProperties { topic_alias_maximum: Some(4), ..Default::default() },
+    );
+    let s = &mut pair.session;
+    s.publish(pair.now, with_alias("room/1", 2)).unwrap();
+    s.publish(pair.now, with_alias("room/1", 2)).unwrap();
+    s.publish(pair.now, req("room/1", QoS::AtMostOnce, b"y")).unwrap();
+    // autoUseTopicAlias without autoAssignTopicAlias makes no alias of its own.
+    s.publish(pair.now, req("room/2", QoS::AtMostOnce, b"z")).unwrap();
+    // The same alias for another topic maps it afresh, with the topic.
+    s.publish(pair.now, with_alias("room/3", 2)).unwrap();
+    assert_eq!(pair.session.topic_for_alias(NonZeroU16::new(2).unwrap()), Some("room/3"));
+    let sent: Vec<_> = publishes(pair.sent())
+        .into_iter()
+        .map(|p| (p.topic.to_string(), p.properties.topic_alias.map(NonZeroU16::get)))
+        .collect();
+    let expected =
+        [("room/1", Some(2)), ("", Some(2)), ("", Some(2)), ("room/2", None), ("room/3", Some(2))];
+    assert_eq!(sent, expected.map(|(t, a)| (t.to_owned(), a)));
+}
+
 #[test]
 fn resent_messages_carry_the_full_topic_not_an_alias() {
     let mut options = persistent(ProtocolVersion::V5);

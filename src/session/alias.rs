@@ -116,8 +116,12 @@ impl OutgoingAliases {
         }
     }
 
+    /// The alias `topic` is mapped to on this connection, if any.
+    pub(crate) fn alias_for(&self, topic: &str) -> Option<NonZeroU16> {
+        self.by_topic.get(topic).copied()
+    }
+
     /// The topic an alias stands for on this connection.
-    #[cfg(test)]
     pub(crate) fn topic_of(&self, alias: NonZeroU16) -> Option<&str> {
         self.slots
             .get(usize::from(alias.get() - 1))

@@ -279,6 +279,14 @@ impl Session {
         }
     }
 
+    /// The topic `alias` stands for on the current connection, as an earlier PUBLISH of ours
+    /// mapped it. An MQTT.js program may publish to an empty topic with the alias alone; the
+    /// driver finds the topic here and the session sends the alias alone again.
+    pub fn topic_for_alias(&self, alias: std::num::NonZeroU16) -> Option<&str> {
+        let conn = self.conn.as_ref().filter(|_| self.is_connected())?;
+        conn.aliases_out.topic_of(alias)
+    }
+
     /// The limits of the current connection, once connected.
     pub fn server_limits(&self) -> Option<&ServerLimits> {
         self.conn.as_ref().filter(|_| self.is_connected()).map(|c| &c.limits)

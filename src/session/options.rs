@@ -105,6 +105,10 @@ pub struct Options {
     /// Replace repeated topics by topic aliases within the server's Topic Alias Maximum
     /// (MQTT.js `autoAssignTopicAlias`). Default false.
     pub auto_assign_topic_alias: bool,
+    /// Send the alias alone for a topic already mapped on this connection, by an earlier
+    /// PUBLISH that gave both (MQTT.js `autoUseTopicAlias`). Implied by
+    /// `auto_assign_topic_alias`. Default false.
+    pub auto_use_topic_alias: bool,
     /// Report every packet sent and received as events (MQTT.js `packetsend` /
     /// `packetreceive`). Default false: it costs a copy per packet.
     pub packet_events: bool,
@@ -128,6 +132,7 @@ impl Default for Options {
             queue_qos0: true,
             queue_limits: QueueLimits::default(),
             auto_assign_topic_alias: false,
+            auto_use_topic_alias: false,
             packet_events: false,
         }
     }

@@ -530,15 +530,26 @@ impl Session {
     /// Puts the alias this connection uses for the topic into `publish`.
     fn apply_alias(&mut self, publish: &mut Publish) -> AppliedAlias {
         let mut applied = AppliedAlias::default();
-        let auto = self.options.auto_assign_topic_alias;
+        let (auto, reuse) =
+            (self.options.auto_assign_topic_alias, self.options.auto_use_topic_alias);
         let Some(conn) = self.conn.as_mut() else { return applied };
         let maximum = conn.limits.topic_alias_maximum;
         match publish.properties.topic_alias {
+            // Already mapped to this topic on this connection: the alias alone will do.
+            Some(alias) if conn.aliases_out.topic_of(alias) == Some(publish.topic.as_str()) => {
+                applied.full_topic = Some(std::mem::take(&mut publish.topic));
+            }
             Some(alias) if alias.get() <= maximum => {
                 conn.aliases_out.set(&publish.topic, alias);
                 applied.established = Some(alias);
             }
             Some(_) => publish.properties.topic_alias = None,
+            None if reuse && !auto => {
+                if let Some(alias) = conn.aliases_out.alias_for(publish.topic.as_str()) {
+                    publish.properties.topic_alias = Some(alias);
+                    applied.full_topic = Some(std::mem::take(&mut publish.topic));
+                }
+            }
             None if auto => match conn.aliases_out.assign(&publish.topic) {
                 AliasUse::TopicOnly => {}
                 AliasUse::Establish(alias) => {

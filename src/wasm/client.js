@@ -548,7 +548,7 @@ class MqttClient {
       Object.assign(packet, { topic, qos: flags & 3, retain: (flags & 4) !== 0, dup: (flags & 8) !== 0 });
       if (messageId !== undefined) packet.messageId = messageId;
       packet.payload = bytes.slice();
-      if (topicAlias !== undefined) packet.topicAlias = topicAlias;
+      if (topicAlias !== undefined) packet.properties = { topicAlias };
     } else if (messageId !== undefined) {
       packet.messageId = messageId;
       packet.reasonCode = reasonCode;

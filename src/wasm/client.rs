@@ -91,6 +91,7 @@ fn session_options(plan: &Plan) -> Result<Options, JsValue> {
         resubscribe: flags & 1 != 0,
         queue_qos0: flags & 2 != 0,
         auto_assign_topic_alias: flags & 4 != 0,
+        auto_use_topic_alias: flags & 8 != 0,
         queue_limits: QueueLimits {
             max_messages: if queue_limit > 0.0 {
                 queue_limit as usize
@@ -133,10 +134,12 @@ fn driver(plan: &Plan) -> Result<Driver, JsValue> {
     Ok(Driver { shared })
 }
 
-/// Connects to `url` (`ws://` or `wss://`) in the background, like MQTT.js's `connect`.
+/// Connects to `url` (`ws://` or `wss://`) in the background, like MQTT.js's `connect`; the
+/// `protocol`, `host`, `port` and `path` options override its parts, or stand for it:
+/// `connect({ host, port, path })`.
 #[wasm_bindgen(unchecked_return_type = "MqttClient")]
 pub fn connect(
-    #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | IClientOptions")] url: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "IClientOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let plan = js::read_options(&url, &options.unwrap_or(JsValue::UNDEFINED))?;
@@ -147,7 +150,7 @@ pub fn connect(
 /// failure (and stops trying), like MQTT.js's `connectAsync`.
 #[wasm_bindgen(js_name = connectAsync, unchecked_return_type = "Promise<MqttClient>")]
 pub fn connect_async(
-    #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | IClientOptions")] url: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "IClientOptions")] options: Option<JsValue>,
 ) -> JsValue {
     let started = js::read_options(&url, &options.unwrap_or(JsValue::UNDEFINED))
@@ -192,16 +195,19 @@ impl Driver {
         properties: &[u8],
         now: bool,
     ) -> Result<f64, JsValue> {
+        let properties: crate::codec::PublishProperties =
+            self::properties(properties, PacketType::Publish, PropertyContext::Publish)?;
+        let topic = match (topic.is_empty(), properties.topic_alias) {
+            // MQTT.js's alias-only form: the topic an earlier publish mapped the alias to.
+            (true, Some(alias)) => self.topic_for_alias(alias)?,
+            _ => topic,
+        };
         let request = PublishRequest {
             topic: TopicName::new(topic).map_err(|e| usage(&e.to_string()))?,
             payload: payload_bytes(&payload),
             qos: self::qos(qos)?,
             retain,
-            properties: self::properties(
-                properties,
-                PacketType::Publish,
-                PropertyContext::Publish,
-            )?,
+            properties,
         };
         let id = self.shared.core.borrow_mut().session.publish(host::now(), request);
         let id = id.map_err(|e| from_usage(&e))?;
@@ -209,6 +215,16 @@ impl Driver {
             pump(&self.shared);
         }
         Ok(id.0 as f64)
+    }
+
+    fn topic_for_alias(&self, alias: std::num::NonZeroU16) -> Result<String, JsValue> {
+        let core = self.shared.core.borrow();
+        let topic = core.session.topic_for_alias(alias).map(str::to_owned);
+        topic.ok_or_else(|| {
+            usage(&format!(
+                "topicAlias {alias} stands for no topic on this connection: publish once with the topic and the alias"
+            ))
+        })
     }
 
     /// Queues a SUBSCRIBE of `filters`, each with its options byte (`qos | nl << 2 | rap << 3

@@ -144,7 +144,9 @@ fn perform(shared: &Rc<Shared>, transmit: Transmit) {
             // What was written before the close (a DISCONNECT) still goes out, past the mark.
             // Taken whole and popped: a `VecDeque::drain` is 1 KB of wasm per element type.
             let mut held = std::mem::take(&mut *shared.outbox.borrow_mut());
-            if let Some(ws) = shared.socket.borrow().as_ref().map(WsSocket::handle) {
+            // The handle first: no borrow is held while the browser is called.
+            let ws = shared.socket.borrow().as_ref().map(WsSocket::handle);
+            if let Some(ws) = ws {
                 while let Some(bytes) = held.pop_front() {
                     let _ = ws.send_with_u8_array(&bytes);
                 }
@@ -250,7 +252,8 @@ pub(crate) fn queue_bytes(outbox: &mut std::collections::VecDeque<Vec<u8>>, byte
 
 /// Bytes written but not yet on the wire: the browser's buffer and the outbox.
 pub(crate) fn buffered_amount(shared: &Shared) -> f64 {
-    let browser = shared.socket.borrow().as_ref().map_or(0, |s| s.handle().buffered_amount());
+    let ws = shared.socket.borrow().as_ref().map(WsSocket::handle);
+    let browser = ws.map_or(0, |ws| ws.buffered_amount());
     let outbox: usize = shared.outbox.borrow().iter().map(Vec::len).sum();
     f64::from(browser) + outbox as f64
 }

@@ -40,7 +40,7 @@ extern "C" {
     /// queueLimitBytes, in ms or counts; 0 where the option was not given.
     #[wasm_bindgen(method, getter)]
     pub(crate) fn numbers(this: &Plan) -> Vec<f64>;
-    /// resubscribe 1, queueQoSZero 2, autoAssignTopicAlias 4.
+    /// resubscribe 1, queueQoSZero 2, autoAssignTopicAlias 4, autoUseTopicAlias 8.
     #[wasm_bindgen(method, getter)]
     pub(crate) fn flags(this: &Plan) -> u8;
     /// CONNECT properties in their wire form.

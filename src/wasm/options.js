@@ -315,10 +315,10 @@ export function topicString(v, what) {
 }
 
 /** Options this client reads. */
-const KNOWN = ['protocolVersion', 'clientId', 'clean', 'keepalive', 'username', 'password', 'reconnectPeriod', 'reconnectMaxPeriod', 'maxReconnectAttempts', 'connectTimeout', 'resubscribe', 'queueQoSZero', 'will', 'properties', 'autoAssignTopicAlias', 'autoUseTopicAlias', 'queueLimit', 'queueLimitBytes', 'servers', 'transformWsUrl', 'store'];
+const KNOWN = ['protocol', 'host', 'hostname', 'port', 'path', 'protocolVersion', 'clientId', 'clean', 'keepalive', 'username', 'password', 'reconnectPeriod', 'reconnectMaxPeriod', 'maxReconnectAttempts', 'connectTimeout', 'resubscribe', 'queueQoSZero', 'will', 'properties', 'autoAssignTopicAlias', 'autoUseTopicAlias', 'queueLimit', 'queueLimitBytes', 'servers', 'transformWsUrl', 'store'];
 
 /** MQTT.js options with no meaning in a browser, or that restate a default: accepted and ignored, so MQTT.js programs run unchanged. */
-const IGNORED = ['protocol', 'protocolId', 'host', 'hostname', 'port', 'path', 'wsOptions', 'log', 'reschedulePings', 'rejectUnauthorized', 'manualConnect', 'customHandleAcks', 'incomingStore', 'outgoingStore', 'browserBufferSize', 'objectMode'];
+const IGNORED = ['protocolId', 'wsOptions', 'log', 'reschedulePings', 'rejectUnauthorized', 'manualConnect', 'customHandleAcks', 'incomingStore', 'outgoingStore', 'browserBufferSize', 'objectMode'];
 
 const CONNECT_PROPERTIES = ['sessionExpiryInterval', 'receiveMaximum', 'maximumPacketSize', 'topicAliasMaximum', 'requestResponseInformation', 'requestProblemInformation', 'userProperties', 'authenticationMethod', 'authenticationData'];
 
@@ -389,12 +389,53 @@ function storeKey(options, clientId) {
   return `${name}/${clientId}`;
 }
 
-/** Checks `connect(url, options)` and returns what the driver reads (see `js.rs`'s `Plan`). */
-export function readOptions(url, options) {
+/** MQTT.js's protocols in a browser: `mqtt` and `mqtts` mean WebSocket there too. */
+const WS_PROTOCOLS = { ws: 'ws', wss: 'wss', mqtt: 'ws', mqtts: 'wss' };
+
+/**
+ * The URL to connect to. As in MQTT.js, `protocol`, `host` (`hostname`), `port` and `path`
+ * options override the URL's parts, and make the URL when there is none.
+ */
+function brokerUrl(url, options) {
+  const given = field(options, 'protocol');
+  if (given !== undefined && !(typeof given === 'string' && given in WS_PROTOCOLS)) {
+    throw usage(`protocol must be "ws" or "wss" (or "mqtt", "mqtts", which mean them in a browser), got ${describe(given)}`);
+  }
+  const protocol = WS_PROTOCOLS[given];
+  const host = stringField(options, 'hostname') ?? stringField(options, 'host');
+  const port = intField(options, 'port', 0, 65535);
+  const path = stringField(options, 'path');
+  if (url === undefined) {
+    if (host === undefined) throw usage('connect needs a ws:// or wss:// URL, or a host option');
+    url = `${protocol ?? 'ws'}://${host}`;
+  }
   if (typeof url !== 'string' || !(url.startsWith('ws://') || url.startsWith('wss://'))) {
     throw usage(`the URL must start with ws:// or wss://, got ${typeof url === 'string' ? JSON.stringify(url) : describe(url)}`);
   }
+  if (protocol === undefined && host === undefined && !port && path === undefined) return url;
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    throw usage(`the URL ${JSON.stringify(url)} is not valid`);
+  }
+  if (protocol !== undefined) u.protocol = `${protocol}:`;
+  if (host !== undefined) u.hostname = host;
+  if (port) u.port = String(port);
+  if (path !== undefined) {
+    const query = path.indexOf('?');
+    u.pathname = query < 0 ? path : path.slice(0, query);
+    if (query >= 0) u.search = path.slice(query);
+  }
+  return u.href;
+}
+
+/** Checks `connect(url, options)` and returns what the driver reads (see `js.rs`'s `Plan`). */
+export function readOptions(url, options) {
+  // MQTT.js's connect(options): the broker from host, port, path and protocol alone.
+  if (options === undefined && url !== null && typeof url === 'object') [url, options] = [undefined, url];
   if (options != null && typeof options !== 'object') throw usage(`options must be an object, got ${describe(options)}`);
+  url = brokerUrl(url, options);
   if (options != null) {
     for (const key of ownKeys(options, 'options')) {
       if (!KNOWN.includes(key) && !IGNORED.includes(key)) throw usage(`unknown option ${JSON.stringify(key)}; known options are ${KNOWN.join(', ')}`);
@@ -415,7 +456,7 @@ export function readOptions(url, options) {
     intField(options, 'connectTimeout', 1, 86400000) ?? 0, intField(options, 'queueLimit', 1, 1e9) ?? 0,
     intField(options, 'queueLimitBytes', 1, 1e12) ?? 0);
   plan.flags = ((boolField(options, 'resubscribe') ?? true) ? 1 : 0) | ((boolField(options, 'queueQoSZero') ?? true) ? 2 : 0)
-    | (boolField(options, 'autoAssignTopicAlias') || boolField(options, 'autoUseTopicAlias') ? 4 : 0);
+    | (boolField(options, 'autoAssignTopicAlias') ? 4 : 0) | (boolField(options, 'autoUseTopicAlias') ? 8 : 0);
   const will = field(options, 'will');
   if (will !== undefined) readWill(will, plan);
   const props = field(options, 'properties');

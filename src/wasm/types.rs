@@ -40,6 +40,12 @@ export interface IWillOptions {
 }
 
 export interface IClientOptions {
+  /** These override the URL's parts, or make the URL: connect({ host, port, path }). */
+  protocol?: 'ws' | 'wss' | 'mqtt' | 'mqtts';
+  host?: string;
+  hostname?: string;
+  port?: number;
+  path?: string;
   protocolVersion?: 3 | 4 | 5;
   clientId?: string;
   clean?: boolean;

@@ -346,6 +346,43 @@ test('client.options: the options given with the defaults in force and the clien
   assert.equal(got.same, true);
 });
 
+test('protocol, host, port and path options override the URL, or make it, as in MQTT.js', async () => {
+  // A scripted peer: it records the request path each client asked for, which mosquitto
+  // does not tell.
+  const paths = [];
+  const peer = await startWsPeer(async (conn) => {
+    paths.push(conn.path);
+    await conn.next();
+    conn.send([0x20, 0x02, 0x00, 0x00]);
+    await conn.closed;
+  });
+  try {
+    const got = await page.evaluate(async ({ port }) => {
+      const errors = [];
+      for (const [url, options] of [
+        [`ws://127.0.0.1:${port}/a`, { path: '/b?token=1' }],
+        [{ host: '127.0.0.1', port, path: '/c' }, undefined],
+        ['ws://127.0.0.1:1/d', { port }],
+        [{ protocol: 'mqtt', hostname: '127.0.0.1', port }, undefined],
+      ]) {
+        const client = await wasmqtt.connectAsync(url, options);
+        await client.endAsync();
+      }
+      for (const [url, options] of [[{ port }, undefined], ['ws://127.0.0.1/', { protocol: 'tcp' }]]) {
+        try { wasmqtt.connect(url, options); } catch (e) { errors.push(`${e.name}: ${e.message}`); }
+      }
+      return errors;
+    }, { port: peer.port });
+    assert.deepEqual(paths, ['/b?token=1', '/c', '/d', '/']);
+    assert.deepEqual(got, [
+      'MqttUsageError: connect needs a ws:// or wss:// URL, or a host option',
+      'MqttUsageError: protocol must be "ws" or "wss" (or "mqtt", "mqtts", which mean them in a browser), got the string "tcp"',
+    ]);
+  } finally {
+    peer.stop();
+  }
+});
+
 test('a Vite app importing the package by name bundles and runs it', async () => {
   const vitePage = await browser.newPage();
   await vitePage.goto(`${server.origin}/tests/vite-app/dist/index.html`);

@@ -78,6 +78,34 @@ test('row 14: three or more values for one user property key all arrive', async 
   assert.deepEqual(got, { a: ['1', '2', '1', '3'], b: 'x' });
 });
 
+test('row 15: topic aliases set by hand, as MQTT.js programs do: the alias alone to an empty topic, autoUseTopicAlias', async () => {
+  const got = await page.evaluate(async (url) => {
+    const watcher = await wasmqtt.connectAsync(url, { protocolVersion: 5 });
+    const inbox = h.inbox(watcher);
+    await watcher.subscribeAsync('row15m/#', { qos: 1 });
+    const sent = [];
+    const record = (client) => client.on('packetsend', (p) => { if (p.cmd === 'publish') sent.push([p.topic, p.properties?.topicAlias]); });
+    const manual = await wasmqtt.connectAsync(url, { protocolVersion: 5 });
+    record(manual);
+    await manual.publishAsync('row15m/a', '1', { qos: 1, properties: { topicAlias: 3 } });
+    await manual.publishAsync('', '2', { qos: 1, properties: { topicAlias: 3 } });
+    await manual.publishAsync('row15m/a', '3', { qos: 1, properties: { topicAlias: 3 } });
+    const unmapped = await h.rejected(manual.publishAsync('', '4', { qos: 1, properties: { topicAlias: 4 } }));
+    const reuse = await wasmqtt.connectAsync(url, { protocolVersion: 5, autoUseTopicAlias: true });
+    record(reuse);
+    await reuse.publishAsync('row15m/b', '5', { qos: 1, properties: { topicAlias: 1 } });
+    await reuse.publishAsync('row15m/b', '6', { qos: 1 });
+    await reuse.publishAsync('row15m/c', '7', { qos: 1 });
+    await h.until(() => inbox.length >= 6, 'six messages');
+    for (const c of [watcher, manual, reuse]) await c.endAsync();
+    return { sent, unmapped, received: inbox.map((m) => `${m.topic}=${m.text}`) };
+  }, broker.url);
+  assert.deepEqual(got.sent, [['row15m/a', 3], ['', 3], ['', 3], ['row15m/b', 1], ['', 1], ['row15m/c', undefined]]);
+  assert.equal(got.unmapped.name, 'MqttUsageError');
+  assert.match(got.unmapped.message, /topicAlias 4 stands for no topic on this connection/);
+  assert.deepEqual(got.received, ['row15m/a=1', 'row15m/a=2', 'row15m/a=3', 'row15m/b=5', 'row15m/b=6', 'row15m/c=7']);
+});
+
 test('row 15: topic aliases: outgoing assigned within the server maximum (LRU), alias-only repeats; incoming map, unknown alias is 0x82, reset on reconnect', async () => {
   const disconnects = [];
   const peer = await startWsPeer(async (conn) => {
@@ -96,7 +124,7 @@ test('row 15: topic aliases: outgoing assigned within the server maximum (LRU), 
     const got = await page.evaluate(async ({ url, peerUrl }) => {
       const client = await wasmqtt.connectAsync(url, { protocolVersion: 5, autoAssignTopicAlias: true });
       const sent = [];
-      client.on('packetsend', (p) => { if (p.cmd === 'publish') sent.push([p.topic, p.topicAlias]); });
+      client.on('packetsend', (p) => { if (p.cmd === 'publish') sent.push([p.topic, p.properties?.topicAlias]); });
       const inbox = h.inbox(client);
       await client.subscribeAsync('row15/#', { qos: 1 });
       const topics = ['row15/a', 'row15/a', 'row15/a', ...Array.from({ length: 11 }, (_, i) => `row15/t${i}`), 'row15/a', 'row15/t10'];

@@ -37,6 +37,8 @@ test('keep alive pings are driven by the timer worker', async () => {
   const page = await openPage(browser, server.origin);
   const seen = await pings(page, broker.url);
   assert.deepEqual(seen.slice(0, 4), ['send:pingreq', 'receive:pingresp', 'send:pingreq', 'receive:pingresp']);
+  // The timers run in the client's Worker (a blob: script), not on the main thread.
+  assert.deepEqual(page.workers().map((w) => w.url().slice(0, 5)), ['blob:']);
   await page.close();
 });
 
@@ -46,5 +48,6 @@ test('without workers (CSP worker-src none) the main thread keeps the timers', a
   assert.deepEqual(seen.slice(0, 4), ['send:pingreq', 'receive:pingresp', 'send:pingreq', 'receive:pingresp']);
   const violations = await page.evaluate(() => window.cspViolations);
   assert.ok(violations.some((v) => v.startsWith('worker-src')), `the worker was refused: ${violations}`);
+  assert.deepEqual(page.workers(), [], 'no worker runs');
   await page.close();
 });

@@ -44,6 +44,7 @@ export async function main(url: string): Promise<void> {
   await other.endAsync();
   // Options are optional; end takes MQTT.js's argument shapes.
   const plain = connect(url);
+  connect({ host: 'broker.example', port: 8084, protocol: 'wss', path: '/mqtt' }).end(true);
   plain.end({ reasonCode: 4, properties: { reasonString: 'bye' } }, (err) => console.log(err?.name));
   const ok: { cmd: string; reasonCode: number } | undefined = await (await connectAsync(url)).publishAsync('t', 'x');
   console.log(ok?.reasonCode);
