@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { startMosquitto, startServer, launchBrowser, ROOT } from './browser/harness.mjs';
 
 test('npm pack lists exactly the intended files, with metadata from Cargo.toml', () => {
@@ -43,6 +43,45 @@ async function withExample(path, check) {
     broker.stop();
   }
 }
+
+test('the module loads its wasm as it is imported; served apart from it, connect names the cause and init(url) mends it', async () => {
+  // The module alone in a folder of its own, its wasm left in pkg/.
+  const apart = `${ROOT}/target/package-apart`;
+  rmSync(apart, { recursive: true, force: true });
+  mkdirSync(apart, { recursive: true });
+  copyFileSync(`${ROOT}/pkg/wasmqtt.js`, `${apart}/wasmqtt.js`);
+  const broker = await startMosquitto();
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.origin}/tests/browser/page-blank.html`);
+    const got = await page.evaluate(async (url) => {
+      // As an MQTT.js program: the import, then connect; no init().
+      const beside = await import('/pkg/wasmqtt.js');
+      const client = await beside.connectAsync(url);
+      const connected = client.connected;
+      await client.endAsync();
+      const moved = await import('/target/package-apart/wasmqtt.js');
+      let refused;
+      try { moved.connect(url); } catch (e) { refused = `${e.name}: ${e.message}`; }
+      const rejected = await moved.connectAsync(url).then(() => 'resolved', (e) => e.name);
+      await moved.default('/pkg/wasmqtt_bg.wasm');
+      const mended = await moved.connectAsync(url);
+      const after = mended.connected;
+      await mended.endAsync();
+      return { connected, refused, rejected, after };
+    }, broker.url);
+    assert.equal(got.connected, true);
+    assert.match(got.refused, /^MqttUsageError: wasmqtt's wasm could not be loaded next to the module \(.+\); serve wasmqtt_bg\.wasm there, or call init\(url\) first/);
+    assert.equal(got.rejected, 'MqttUsageError');
+    assert.equal(got.after, true);
+  } finally {
+    await browser.close();
+    server.stop();
+    broker.stop();
+  }
+});
 
 test('examples/plain-html: one HTML file, no build step, receives its own message', async () => {
   await withExample('plain-html/index.html', async (page, errors) => {
