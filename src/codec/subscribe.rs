@@ -24,7 +24,7 @@ pub struct SubscriptionOptions {
 }
 
 impl SubscriptionOptions {
-    fn to_byte(self, version: ProtocolVersion) -> u8 {
+    pub(crate) fn to_byte(self, version: ProtocolVersion) -> u8 {
         let qos = self.qos as u8;
         if !version.is_v5() {
             return qos;

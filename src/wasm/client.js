@@ -542,19 +542,55 @@ class MqttClient {
     this.emit('error', error);
   }
 
-  onPacket(sent, cmd, topic, bytes, flags, messageId, reasonCode, topicAlias) {
-    const packet = { cmd };
-    if (cmd === 'publish') {
-      Object.assign(packet, { topic, qos: flags & 3, retain: (flags & 4) !== 0, dup: (flags & 8) !== 0 });
-      if (messageId !== undefined) packet.messageId = messageId;
-      packet.payload = bytes.slice();
-      if (topicAlias !== undefined) packet.properties = { topicAlias };
-    } else if (messageId !== undefined) {
-      packet.messageId = messageId;
-      packet.reasonCode = reasonCode;
-    }
-    this.emit(sent ? 'packetsend' : 'packetreceive', packet);
+  onPacket(sent, cmd, strings, numbers, payload, properties) {
+    this.emit(sent ? 'packetsend' : 'packetreceive', mqttPacket(cmd, strings, numbers, payload, properties, this._driver.v5()));
   }
+
+}
+
+/** MQTT.js's (mqtt-packet's) packet object from what the driver sends (see packet_view.rs). */
+function mqttPacket(cmd, strings, numbers, payload, properties, v5) {
+  const packet = { cmd };
+  const [first, second] = numbers;
+  switch (cmd) {
+    case 'connect':
+      Object.assign(packet, { protocolId: first === 3 ? 'MQIsdp' : 'MQTT', protocolVersion: first, clean: second === 1, keepalive: numbers[2], clientId: strings[0] });
+      if (strings.length > 1) packet.username = strings[1];
+      break;
+    case 'connack':
+      packet.sessionPresent = first === 1;
+      packet[v5 ? 'reasonCode' : 'returnCode'] = second;
+      break;
+    case 'publish':
+      Object.assign(packet, { topic: strings[0], payload: payload.slice(), qos: first & 3, retain: (first & 4) !== 0, dup: (first & 8) !== 0 });
+      if (second) packet.messageId = second;
+      break;
+    case 'subscribe':
+      packet.messageId = first;
+      packet.subscriptions = strings.map((topic, i) => {
+        const o = numbers[i + 1];
+        return v5 ? { topic, qos: o & 3, nl: (o & 4) !== 0, rap: (o & 8) !== 0, rh: (o >> 4) & 3 } : { topic, qos: o & 3 };
+      });
+      break;
+    case 'unsubscribe':
+      Object.assign(packet, { messageId: first, unsubscriptions: strings });
+      break;
+    case 'suback':
+    case 'unsuback':
+      packet.messageId = first;
+      if (cmd === 'suback' || v5) packet.granted = Array.from(numbers.subarray(1));
+      break;
+    case 'puback': case 'pubrec': case 'pubrel': case 'pubcomp':
+      Object.assign(packet, { messageId: first, reasonCode: second });
+      break;
+    case 'disconnect': case 'auth':
+      if (v5) packet.reasonCode = first;
+      break;
+  }
+  // An empty set arrives as its Property Length alone: no `properties`, as mqtt-packet gives.
+  const props = properties.length > 1 ? readProperties(properties) : undefined;
+  if (props && Object.keys(props).length > 0) packet.properties = props;
+  return packet;
 }
 
 function sameBytes(a, b) {

@@ -15,7 +15,7 @@ use super::host::{self, Timer};
 use super::js::Sink;
 use super::socket::{SocketEvent, WsSocket};
 use crate::codec::properties::properties_to_wire;
-use crate::codec::{Packet, PublishProperties};
+use crate::codec::PublishProperties;
 use crate::fast_map::MixState;
 use crate::session::{CloseReason, Event, Session, Transmit};
 
@@ -396,7 +396,8 @@ pub(crate) fn sink(shared: &Shared) -> Option<Sink> {
 
 fn dispatch(shared: &Rc<Shared>, event: Event) {
     let Some(sink) = sink(shared) else { return };
-    let v5 = shared.core.borrow().session.version().is_v5();
+    let version = shared.core.borrow().session.version();
+    let v5 = version.is_v5();
     match event {
         Event::Connecting { attempt } => sink.on_connecting(attempt),
         Event::Connected(c) => {
@@ -434,8 +435,8 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
         Event::SubscriptionLost { filter, reason } => {
             sink.on_error(error::subscription_lost(&filter, reason));
         }
-        Event::PacketSent(p) => packet_summary(&sink, true, &p),
-        Event::PacketReceived(p) => packet_summary(&sink, false, &p),
+        Event::PacketSent(p) => super::packet_view::report(&sink, true, &p, version),
+        Event::PacketReceived(p) => super::packet_view::report(&sink, false, &p, version),
     }
 }
 
@@ -493,40 +494,5 @@ fn closed(sink: &Sink, reason: CloseReason) {
             sink.on_close(err, report, code, text, by_client);
         }
         _ => sink.on_close(err, report, None, None, by_client),
-    }
-}
-
-/// A light view of a packet for `packetsend` / `packetreceive`.
-fn packet_summary(sink: &Sink, sent: bool, p: &Packet) {
-    let cmd = match p {
-        Packet::Connect(_) => "connect",
-        Packet::ConnAck(_) => "connack",
-        Packet::Publish(_) => "publish",
-        Packet::PubAck(_) => "puback",
-        Packet::PubRec(_) => "pubrec",
-        Packet::PubRel(_) => "pubrel",
-        Packet::PubComp(_) => "pubcomp",
-        Packet::Subscribe(_) => "subscribe",
-        Packet::SubAck(_) => "suback",
-        Packet::Unsubscribe(_) => "unsubscribe",
-        Packet::UnsubAck(_) => "unsuback",
-        Packet::PingReq => "pingreq",
-        Packet::PingResp => "pingresp",
-        Packet::Disconnect(_) => "disconnect",
-        Packet::Auth(_) => "auth",
-    };
-    match p {
-        Packet::Publish(p) => {
-            let d = &p.delivery;
-            let flags = d.qos() as u8 | u8::from(p.retain) << 2 | u8::from(d.dup()) << 3;
-            let id = d.packet_id().map(|i| i.get());
-            let alias = p.properties.topic_alias.map(|a| a.get());
-            sink.on_packet(sent, cmd, &p.topic, &p.payload, flags, id, None, alias);
-        }
-        Packet::PubAck(a) | Packet::PubRec(a) | Packet::PubRel(a) | Packet::PubComp(a) => {
-            let (id, code) = (Some(a.packet_id.get()), Some(a.reason_code as u8));
-            sink.on_packet(sent, cmd, "", &[], 0, id, code, None);
-        }
-        _ => sink.on_packet(sent, cmd, "", &[], 0, None, None, None),
     }
 }

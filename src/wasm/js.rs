@@ -144,19 +144,16 @@ extern "C" {
     /// An `error` event.
     #[wasm_bindgen(method, js_name = onError)]
     pub(crate) fn on_error(this: &Sink, error: JsValue);
-    /// `packetsend` / `packetreceive`; a PUBLISH's fields as `qos | retain << 2 | dup << 3`
-    /// (`topic` and `payload` are empty for other packets).
+    /// `packetsend` / `packetreceive`: the packet's strings, numbers, payload and properties
+    /// in their wire form, laid out per command as `packet_view` describes.
     #[wasm_bindgen(method, js_name = onPacket)]
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn on_packet(
         this: &Sink,
         sent: bool,
         cmd: &str,
-        topic: &str,
+        strings: Vec<String>,
+        numbers: &[u32],
         payload: &[u8],
-        flags: u8,
-        message_id: Option<u16>,
-        reason_code: Option<u8>,
-        topic_alias: Option<u16>,
+        properties: &[u8],
     );
 }

@@ -12,6 +12,8 @@ mod error;
 mod host;
 #[cfg(feature = "js-api")]
 mod js;
+#[cfg(feature = "js-api")]
+mod packet_view;
 mod socket;
 #[cfg(feature = "js-api")]
 mod store;

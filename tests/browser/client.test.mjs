@@ -383,6 +383,43 @@ test('protocol, host, port and path options override the URL, or make it, as in 
   }
 });
 
+test('packetsend and packetreceive give MQTT.js packet objects, properties included', async () => {
+  const got = await page.evaluate(async (url) => {
+    const packets = [];
+    const client = wasmqtt.connect(url, { protocolVersion: 5, clientId: 'packets-5', keepalive: 40, properties: { sessionExpiryInterval: 0, userProperties: { app: 'test' } } });
+    client.on('packetsend', (p) => packets.push(['send', p]));
+    client.on('packetreceive', (p) => packets.push(['receive', p]));
+    await new Promise((r) => client.once('connect', r));
+    await client.subscribeAsync({ 'packets/#': { qos: 1, nl: false, rap: true, rh: 2 } });
+    const message = new Promise((r) => client.once('message', r));
+    await client.publishAsync('packets/a', 'hi', { qos: 1, properties: { contentType: 'text/plain' } });
+    await message;
+    await client.unsubscribeAsync('packets/#');
+    await client.endAsync({ reasonCode: 0, properties: { reasonString: 'done' } });
+    // Payloads as text, for comparing.
+    return packets.map(([dir, p]) => [dir, p.payload ? { ...p, payload: new TextDecoder().decode(p.payload) } : p]);
+  }, broker.url);
+  const by = (dir, cmd) => got.filter(([d, p]) => d === dir && p.cmd === cmd).map(([, p]) => p);
+  assert.deepEqual(by('send', 'connect'), [{ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, keepalive: 40, clientId: 'packets-5', properties: { sessionExpiryInterval: 0, userProperties: { app: 'test' } } }]);
+  const [connack] = by('receive', 'connack');
+  assert.deepEqual({ ...connack, properties: undefined }, { cmd: 'connack', sessionPresent: false, reasonCode: 0, properties: undefined });
+  assert.equal(connack.properties.topicAliasMaximum, 10);
+  const [subscribe] = by('send', 'subscribe');
+  assert.deepEqual(subscribe.subscriptions, [{ topic: 'packets/#', qos: 1, nl: false, rap: true, rh: 2 }]);
+  assert.deepEqual(by('receive', 'suback'), [{ cmd: 'suback', messageId: subscribe.messageId, granted: [1] }]);
+  const [sent] = by('send', 'publish');
+  assert.deepEqual(sent, { cmd: 'publish', topic: 'packets/a', payload: 'hi', qos: 1, retain: false, dup: false, messageId: sent.messageId, properties: { contentType: 'text/plain' } });
+  assert.deepEqual(by('receive', 'puback'), [{ cmd: 'puback', messageId: sent.messageId, reasonCode: 0 }]);
+  const [received] = by('receive', 'publish');
+  assert.equal(received.topic, 'packets/a');
+  assert.equal(received.properties.contentType, 'text/plain');
+  assert.deepEqual(by('send', 'puback'), [{ cmd: 'puback', messageId: received.messageId, reasonCode: 0 }]);
+  const [unsubscribe] = by('send', 'unsubscribe');
+  assert.deepEqual(unsubscribe, { cmd: 'unsubscribe', messageId: unsubscribe.messageId, unsubscriptions: ['packets/#'] });
+  assert.deepEqual(by('receive', 'unsuback'), [{ cmd: 'unsuback', messageId: unsubscribe.messageId, granted: [0] }]);
+  assert.deepEqual(by('send', 'disconnect'), [{ cmd: 'disconnect', reasonCode: 0, properties: { reasonString: 'done' } }]);
+});
+
 test('a Vite app importing the package by name bundles and runs it', async () => {
   const vitePage = await browser.newPage();
   await vitePage.goto(`${server.origin}/tests/vite-app/dist/index.html`);
