@@ -209,8 +209,12 @@ impl Driver {
             retain,
             properties,
         };
+        let qos0 = request.qos == QoS::AtMostOnce;
         let id = self.shared.core.borrow_mut().session.publish(host::now(), request);
         let id = id.map_err(|e| from_usage(&e))?;
+        if qos0 {
+            self.shared.qos0.borrow_mut().push(id.0);
+        }
         if now {
             pump(&self.shared);
         }

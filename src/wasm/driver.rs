@@ -36,6 +36,12 @@ pub(crate) struct Shared {
     drain_scheduled: std::cell::Cell<bool>,
     /// The IndexedDB store's bookkeeping (the `store` option), with what waits for a write.
     pub(crate) store: super::store::Store,
+    /// QoS 0 publishes not yet reported, by request id: their completion waits for their bytes.
+    pub(crate) qos0: RefCell<Vec<u64>>,
+    /// QoS 0 publishes whose bytes wait in the outbox (or for the store): reported once it is
+    /// empty, so that `await publishAsync(…, { qos: 0 })` holds a producer back with the socket
+    /// (MQTT.js settles it from the stream's write callback).
+    unwritten: RefCell<Vec<f64>>,
     /// The JS client object, told what happens; dropped once the session has ended and the
     /// store has nothing more to report, so that a client no one holds can be collected.
     pub(crate) sink: RefCell<Option<Sink>>,
@@ -80,6 +86,8 @@ impl Shared {
             drain_scheduled: std::cell::Cell::new(false),
             store: super::store::Store::new(store_key),
             sink: RefCell::new(None),
+            qos0: RefCell::new(Vec::new()),
+            unwritten: RefCell::new(Vec::new()),
             ended: std::cell::Cell::new(false),
             topics: RefCell::new(Vec::new()),
             urls,
@@ -120,7 +128,35 @@ pub(crate) fn pump(shared: &Rc<Shared>) {
     // Every command ends in a pump, so a message queued while offline is stored at once.
     super::store::save(shared);
     arm_timer(shared);
+    report_written(shared);
     release_sink(shared);
+}
+
+/// Whether everything the session wrote has been handed to the WebSocket (or dropped with a
+/// connection that is gone).
+fn all_written(shared: &Shared) -> bool {
+    shared.outbox.borrow().is_empty() && !shared.store.holds_bytes()
+}
+
+/// Reports the QoS 0 publishes whose bytes have left, once nothing waits.
+fn report_written(shared: &Shared) {
+    if shared.unwritten.borrow().is_empty() || !all_written(shared) {
+        return;
+    }
+    let written = std::mem::take(&mut *shared.unwritten.borrow_mut());
+    if let Some(sink) = sink(shared) {
+        for id in written {
+            sink.on_published(id, 0, JsValue::UNDEFINED);
+        }
+    }
+}
+
+/// Whether request `id` was a QoS 0 publish (forgetting it).
+fn was_qos0(shared: &Shared, id: u64) -> bool {
+    let mut qos0 = shared.qos0.borrow_mut();
+    let Some(at) = qos0.iter().position(|&i| i == id) else { return false };
+    qos0.swap_remove(at);
+    true
 }
 
 fn perform(shared: &Rc<Shared>, transmit: Transmit) {
@@ -188,6 +224,7 @@ pub(crate) fn schedule_drain(shared: &Rc<Shared>) {
         if drain(&shared, Drain::All) {
             pump(&shared);
         }
+        report_written(&shared);
     });
 }
 
@@ -217,6 +254,7 @@ fn drain(shared: &Rc<Shared>, how: Drain) -> bool {
                     if drain(&shared, Drain::All) {
                         pump(&shared);
                     }
+                    report_written(&shared);
                 }
             });
             *shared.drain_timer.borrow_mut() = Some(tick);
@@ -408,8 +446,14 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
         }
         Event::Message(m) => deliver(shared, &sink, &m),
         Event::Published { id, result } => match result {
+            Ok(_) if was_qos0(shared, id.0) && !all_written(shared) => {
+                shared.unwritten.borrow_mut().push(id.0 as f64);
+            }
             Ok(code) => sink.on_published(id.0 as f64, code as u8, JsValue::UNDEFINED),
-            Err(e) => sink.on_published(id.0 as f64, 0, error::from_publish(&e)),
+            Err(e) => {
+                was_qos0(shared, id.0);
+                sink.on_published(id.0 as f64, 0, error::from_publish(&e));
+            }
         },
         Event::Subscribed { id, results, .. } => {
             let codes: Vec<u8> = results

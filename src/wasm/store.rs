@@ -87,6 +87,11 @@ impl Store {
         self.busy.get()
     }
 
+    /// Whether bytes are held for a write under way.
+    pub(crate) fn holds_bytes(&self) -> bool {
+        !self.held.borrow().is_empty()
+    }
+
     /// Whether bytes wait for the write of the state they follow from.
     pub(crate) fn writes_ahead(&self) -> bool {
         self.key.is_some()

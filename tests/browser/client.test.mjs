@@ -420,6 +420,37 @@ test('packetsend and packetreceive give MQTT.js packet objects, properties inclu
   assert.deepEqual(by('send', 'disconnect'), [{ cmd: 'disconnect', reasonCode: 0, properties: { reasonString: 'done' } }]);
 });
 
+test('queue and reconnect options reach the session: queueLimit, queueQoSZero, maxReconnectAttempts, transformWsUrl per attempt', async () => {
+  const got = await page.evaluate(async () => {
+    const nowhere = 'ws://127.0.0.1:9/mqtt';
+    const outcome = (f) => { try { f(); return 'accepted'; } catch (e) { return `${e.name}: ${e.message}`; } };
+    // Offline: two messages fit the queue, the third does not; QoS 0 waits only if asked to.
+    const queued = wasmqtt.connect(nowhere, { queueLimit: 2, queueQoSZero: false, reconnectPeriod: 60000 });
+    queued.on('error', () => {});
+    const queue = [1, 2, 3].map((i) => outcome(() => queued.publish('q/t', `m${i}`, { qos: 1 })));
+    const qos0 = outcome(() => queued.publish('q/t', 'zero', { qos: 0 }));
+    const waiting = queued.queuedMessages;
+    await queued.endAsync(true);
+    // Three attempts in all, each through transformWsUrl, then the end.
+    const events = [];
+    const urls = [];
+    const limited = wasmqtt.connect('ws://placeholder.invalid/mqtt', {
+      maxReconnectAttempts: 3, reconnectPeriod: 10, reconnectMaxPeriod: 20,
+      transformWsUrl: (u) => { urls.push(u); return nowhere; },
+    });
+    for (const e of ['reconnect', 'offline', 'end']) limited.on(e, () => events.push(e));
+    limited.on('error', () => {});
+    await new Promise((r) => limited.once('end', r));
+    return { queue, qos0, waiting, events, attempts: urls.length };
+  });
+  assert.deepEqual(got.queue.slice(0, 2), ['accepted', 'accepted']);
+  assert.match(got.queue[2], /^MqttUsageError: the queue is full \(2 messages/);
+  assert.equal(got.qos0, 'MqttUsageError: not connected');
+  assert.equal(got.waiting, 2);
+  assert.deepEqual(got.events, ['offline', 'reconnect', 'reconnect', 'end']);
+  assert.equal(got.attempts, 3, 'transformWsUrl is asked for every attempt');
+});
+
 test('a Vite app importing the package by name bundles and runs it', async () => {
   const vitePage = await browser.newPage();
   await vitePage.goto(`${server.origin}/tests/vite-app/dist/index.html`);
@@ -484,16 +515,20 @@ test('writes follow bufferedAmount: a fast producer is held back, nothing is los
       const client = await wasmqtt.connectAsync(url, { protocolVersion: 5, reconnectPeriod: 0 });
       const payload = new Uint8Array(64 * 1024);
       let peak = 0;
+      // What was still buffered when each QoS 0 promise resolved: it resolves once its bytes
+      // are handed to the WebSocket, not while they wait behind the mark.
+      const atResolve = [];
+      const written = [];
       for (let i = 0; i < 160; i++) {   // 10 MiB at once
-        client.publish('bulk/t', payload);
+        written.push(client.publishAsync('bulk/t', payload).then(() => atResolve.push(client.bufferedAmount)));
         peak = Math.max(peak, client.bufferedAmount);
       }
-      // No event says the buffer has drained: polled (the peer's count is the check).
-      while (client.bufferedAmount > 0) await new Promise((r) => setTimeout(r, 5));
-      return { peak };
+      await Promise.all(written);
+      return { peak, atResolve: Math.max(...atResolve) };
     }, sink.url());
     assert.equal(await counted, 160, 'every message reached the peer');
-    assert.ok(got.peak > 1 << 20, `writes were held back past the 1 MiB mark (peak ${got.peak})`);
+    assert.ok(got.peak > 4 << 20, `writes were held back past the 1 MiB mark (peak ${got.peak})`);
+    assert.ok(got.atResolve <= (1 << 20) + (128 << 10), `a QoS 0 promise resolved with ${got.atResolve} bytes still waiting`);
   } finally {
     sink.stop();
   }
