@@ -44,64 +44,74 @@ struct View<'a> {
     properties: Option<&'a dyn PropertySet>,
 }
 
-fn codes(id: u16, codes: &[ReasonCode]) -> Vec<u32> {
-    std::iter::once(u32::from(id)).chain(codes.iter().map(|&c| u32::from(c as u8))).collect()
+/// Pushes the packet id, then each reason code.
+fn codes(n: &mut Vec<u32>, id: u16, codes: &[ReasonCode]) {
+    n.push(id.into());
+    for &c in codes {
+        n.push(u32::from(c as u8));
+    }
 }
 
 fn view(p: &Packet, version: ProtocolVersion) -> View<'_> {
     let mut v = View { strings: Vec::new(), numbers: Vec::new(), payload: &[], properties: None };
+    let n = &mut v.numbers;
     match p {
         Packet::Connect(c) => {
             v.strings.push(c.client_id.as_str().to_owned());
             v.strings.extend(c.username.as_ref().map(|u| u.as_str().to_owned()));
-            v.numbers =
-                vec![u32::from(version.level()), u32::from(c.clean_start), c.keep_alive.into()];
+            n.push(version.level().into());
+            n.push(c.clean_start.into());
+            n.push(c.keep_alive.into());
             v.properties = Some(&c.properties);
         }
         Packet::ConnAck(c) => {
             let code =
                 if version.is_v5() { c.reason_code as u8 } else { c.reason_code.to_v3_connack() };
-            v.numbers = vec![u32::from(c.session_present), code.into()];
+            n.push(c.session_present.into());
+            n.push(code.into());
             v.properties = Some(&c.properties);
         }
         Packet::Publish(p) => {
             let d = &p.delivery;
             let flags = d.qos() as u8 | u8::from(p.retain) << 2 | u8::from(d.dup()) << 3;
             v.strings.push(p.topic.as_str().to_owned());
-            v.numbers = vec![flags.into(), d.packet_id().map_or(0, |i| i.get().into())];
+            n.push(flags.into());
+            n.push(d.packet_id().map_or(0, |i| i.get().into()));
             v.payload = &p.payload;
             v.properties = Some(&p.properties);
         }
         Packet::PubAck(a) | Packet::PubRec(a) | Packet::PubRel(a) | Packet::PubComp(a) => {
-            v.numbers = codes(a.packet_id.get(), &[a.reason_code]);
+            codes(n, a.packet_id.get(), &[a.reason_code]);
             v.properties = Some(&a.properties);
         }
         Packet::Subscribe(s) => {
-            v.strings = s.subscriptions.iter().map(|s| s.filter.as_str().to_owned()).collect();
-            let options = s.subscriptions.iter().map(|s| u32::from(s.options.to_byte(version)));
-            v.numbers = std::iter::once(u32::from(s.packet_id.get())).chain(options).collect();
+            n.push(s.packet_id.get().into());
+            for s in &s.subscriptions {
+                v.strings.push(s.filter.as_str().to_owned());
+                n.push(s.options.to_byte(version).into());
+            }
             v.properties = Some(&s.properties);
         }
         Packet::SubAck(a) => {
-            v.numbers = codes(a.packet_id.get(), &a.reason_codes);
+            codes(n, a.packet_id.get(), &a.reason_codes);
+            v.properties = Some(&a.properties);
+        }
+        Packet::UnsubAck(a) => {
+            codes(n, a.packet_id.get(), &a.reason_codes);
             v.properties = Some(&a.properties);
         }
         Packet::Unsubscribe(u) => {
             v.strings = u.filters.iter().map(|f| f.as_str().to_owned()).collect();
-            v.numbers = vec![u.packet_id.get().into()];
+            n.push(u.packet_id.get().into());
             v.properties = Some(&u.properties);
-        }
-        Packet::UnsubAck(a) => {
-            v.numbers = codes(a.packet_id.get(), &a.reason_codes);
-            v.properties = Some(&a.properties);
         }
         Packet::PingReq | Packet::PingResp => {}
         Packet::Disconnect(d) => {
-            v.numbers = vec![u32::from(d.reason_code as u8)];
+            n.push(u32::from(d.reason_code as u8));
             v.properties = Some(&d.properties);
         }
         Packet::Auth(a) => {
-            v.numbers = vec![u32::from(a.reason_code as u8)];
+            n.push(u32::from(a.reason_code as u8));
             v.properties = Some(&a.properties);
         }
     }
