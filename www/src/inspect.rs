@@ -14,7 +14,8 @@ pub enum Flow {
     Received,
 }
 
-/// One packet as the inspector shows it.
+/// One packet as the inspector shows it. The packet is kept as it is: its fields and bytes are
+/// made only when shown, not for each of thousands of packets a second.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PacketRecord {
     /// Position in the log, unique per connection.
@@ -27,34 +28,43 @@ pub struct PacketRecord {
     pub kind: &'static str,
     /// Whole packet size in bytes.
     pub size: usize,
-    /// Decoded fields and then the MQTT 5 properties present, in wire order, as label and
-    /// value.
-    pub fields: Vec<(String, String)>,
-    /// The packet's bytes, re-encoded under the connection's version.
-    pub bytes: Vec<u8>,
+    packet: Box<Packet>,
+    version: ProtocolVersion,
 }
 
 impl PacketRecord {
     /// Describes `packet` as it went over a `version` connection.
-    pub fn new(packet: &Packet, version: ProtocolVersion, flow: Flow, time_ms: f64) -> Self {
-        let mut bytes = Vec::new();
-        // A packet that went over the wire encodes; an error leaves the dump empty.
-        let _ = packet.encode(version, &mut bytes);
+    pub fn new(packet: Box<Packet>, version: ProtocolVersion, flow: Flow, time_ms: f64) -> Self {
         Self {
             seq: 0,
             flow,
             time_ms,
             kind: packet.packet_type().name(),
-            size: bytes.len(),
-            fields: fields(packet, version),
-            bytes,
+            // A packet that went over the wire encodes; an error counts as empty.
+            size: packet.encoded_len(version).unwrap_or(0),
+            packet,
+            version,
         }
+    }
+
+    /// Decoded fields and then the MQTT 5 properties present, in wire order, as label and
+    /// value.
+    pub fn fields(&self) -> Vec<(String, String)> {
+        fields(&self.packet, self.version)
+    }
+
+    /// The packet's bytes, encoded under the connection's version.
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(self.size);
+        // A packet that went over the wire encodes; an error leaves the dump empty.
+        let _ = self.packet.encode(self.version, &mut bytes);
+        bytes
     }
 
     /// The bytes as a hex dump: 16 per line, offset first.
     pub fn hex_dump(&self) -> String {
         let mut out = String::new();
-        for (line, chunk) in self.bytes.chunks(16).enumerate() {
+        for (line, chunk) in self.bytes().chunks(16).enumerate() {
             let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
             let text: String = chunk
                 .iter()

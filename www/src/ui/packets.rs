@@ -58,7 +58,7 @@ fn PacketRow(r: PacketRecord, chosen: RwSignal<Option<u64>>) -> impl IntoView {
         Flow::Received => ("←", "received"),
     };
     let summary: String =
-        r.fields.iter().take(3).map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(" · ");
+        r.fields().iter().take(3).map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(" · ");
     view! {
         <tr
             class=flow
@@ -84,7 +84,7 @@ fn PacketDetail(r: PacketRecord) -> impl IntoView {
         <aside class="packet-detail" aria-label=t("Packet details")>
             <h3>{format!("{} · {} bytes", r.kind, r.size)}</h3>
             <dl>
-                {r.fields.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                {r.fields().into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
             </dl>
             <pre class="hex" aria-label=t("Hex dump")>{hex}</pre>
         </aside>

@@ -360,7 +360,7 @@ impl Conn {
         self.to_inbox(|inbox| inbox.messages.push(record));
     }
 
-    fn trace(self, packet: &wasmqtt::codec::Packet, flow: Flow) {
+    fn trace(self, packet: Box<wasmqtt::codec::Packet>, flow: Flow) {
         let version = self.settings.with_untracked(|s| s.version);
         let record = PacketRecord::new(packet, version, flow, js_sys::Date::now());
         self.to_inbox(|inbox| inbox.packets.push(record));
@@ -424,8 +424,8 @@ impl Conn {
                     self.resubscribe();
                 }
             }
-            Event::PacketSent(p) => self.trace(&p, Flow::Sent),
-            Event::PacketReceived(p) => self.trace(&p, Flow::Received),
+            Event::PacketSent(p) => self.trace(p, Flow::Sent),
+            Event::PacketReceived(p) => self.trace(p, Flow::Received),
             Event::Connecting { attempt } if attempt > 1 => {}
             Event::Connecting { .. } => self.status.set(Status::Connecting),
             Event::Message(m) => {
