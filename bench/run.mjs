@@ -1,6 +1,7 @@
 // The benchmark: wasmqtt against MQTT.js 5 and a bare WebSocket in one headless Chromium run,
 // against a local mosquitto over loopback WebSocket. Usage (via scripts/bench):
 //   node bench/run.mjs [--quick] [--reps N] [--sections throughput,codec,memory] [--only 5/0/16]
+//     [--app-rate N]   the app's ingest rate in msg/s (default 5000, the issue's target)
 // Prints medians and min–max per client and the ratios computed rep by rep; writes the raw
 // figures to target/bench/results.json.
 import { spawn } from 'node:child_process';
@@ -19,6 +20,7 @@ const QUICK = flag('--quick');
 const REPS = Number(value('--reps', QUICK ? 1 : 5));
 const SECTIONS = value('--sections', 'throughput,codec,memory,app');
 const ONLY = value('--only', '');
+const APP_RATE = Number(value('--app-rate', 5000));
 const TIMEOUT_MS = QUICK ? 300_000 : 3_600_000;
 
 function sizes() {
@@ -152,7 +154,7 @@ async function main() {
   }
   brokerTcpPort = broker.tcpPort;
   const server = await startBenchServer((kind, body) => pageListener(kind, body));
-  const common = `broker=${encodeURIComponent(broker.url)}&reps=${REPS}&only=${ONLY}${QUICK ? '&quick' : ''}`;
+  const common = `broker=${encodeURIComponent(broker.url)}&reps=${REPS}&only=${ONLY}&rate=${APP_RATE}${QUICK ? '&quick' : ''}`;
   const sections = SECTIONS.split(',');
   try {
     const speed = sections.filter((s) => s !== 'memory' && s !== 'app').join(',');

@@ -3,7 +3,7 @@
 // scrolling through 100,000 messages, frame by frame.
 const params = new URL(location.href).searchParams;
 const QUICK = params.has('quick');
-const RATE = 5_000; // messages per second, the target
+const RATE = Number(params.get('rate') ?? 5_000); // messages per second; 5,000 is the target
 const SECONDS = QUICK ? 1 : 10;
 const TOTAL = QUICK ? 10_000 : 100_000;
 const TOPIC = 'appbench/t';
