@@ -107,6 +107,21 @@ test(`no leak across ${CYCLES} connect/end cycles (each client with a message li
   assert.deepEqual(page.errors, []);
 });
 
+test(`no leak across ${CYCLES} reconnects of one client (end, then reconnect())`, async () => {
+  await page.evaluate(async (url) => { window.reconnecting = await wasmqtt.connectAsync(url, { protocolVersion: 5, reconnectPeriod: 0 }); }, broker.url);
+  const g = await growth('reconnect', async () => {
+    const client = window.reconnecting;
+    await client.endAsync();
+    const connected = new Promise((ok) => client.once('connect', ok));
+    client.reconnect();
+    await connected;
+  });
+  const alive = await page.evaluate(async () => h.stillWorks(window.reconnecting, 'leak/reconnected'));
+  assertFlat('reconnect', g);
+  assert.deepEqual(alive, [true, 'still here']);
+  assert.deepEqual(page.errors, []);
+});
+
 test(`no leak across ${CYCLES} subscribe/unsubscribe cycles (with a handler, a listener on and off)`, async () => {
   await page.evaluate(async (url) => { window.leakClient = await wasmqtt.connectAsync(url, { protocolVersion: 5 }); }, broker.url);
   const g = await growth('subscribe/unsubscribe', async (i) => {
