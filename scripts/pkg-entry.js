@@ -1,7 +1,7 @@
 // The npm package's entry, bundled with wasm-bindgen's module into pkg/wasmqtt.js by build_pkg.
 // It loads the wasm when the module is imported (top-level await), so that an MQTT.js program
 // changes only its import line: connect() works with no init() first. A page that serves the
-// wasm somewhere else still calls init(url) before connecting; a failed load is named then.
+// wasm somewhere else still calls init({ module_or_path: url }) before connecting; a failed load is named then.
 import load, * as bindings from './wasmqtt.js';
 
 export * from './wasmqtt.js';
@@ -25,7 +25,7 @@ export function initSync(options) {
 
 function loaded() {
   if (loadError === undefined) return;
-  const e = new Error(`wasmqtt's wasm could not be loaded next to the module (${loadError}); serve wasmqtt_bg.wasm there, or call init(url) first with where it is served`);
+  const e = new Error(`wasmqtt's wasm could not be loaded next to the module (${loadError}); serve wasmqtt_bg.wasm there, or call init({ module_or_path: url }) first`);
   e.name = 'MqttUsageError';
   throw e;
 }
@@ -49,7 +49,7 @@ export function connectAsync(url, options) {
 try {
   await load();
 } catch (e) {
-  // Not fatal: the page may serve the wasm elsewhere and call init(url). Outside a browser
+  // Not fatal: the page may serve the wasm elsewhere and call init. Outside a browser
   // (server-side rendering) there is nothing to fetch.
   loadError = e instanceof Error ? e.message : String(e);
 }

@@ -66,14 +66,14 @@ test('the module loads its wasm as it is imported; served apart from it, connect
       let refused;
       try { moved.connect(url); } catch (e) { refused = `${e.name}: ${e.message}`; }
       const rejected = await moved.connectAsync(url).then(() => 'resolved', (e) => e.name);
-      await moved.default('/pkg/wasmqtt_bg.wasm');
+      await moved.default({ module_or_path: '/pkg/wasmqtt_bg.wasm' });
       const mended = await moved.connectAsync(url);
       const after = mended.connected;
       await mended.endAsync();
       return { connected, refused, rejected, after };
     }, broker.url);
     assert.equal(got.connected, true);
-    assert.match(got.refused, /^MqttUsageError: wasmqtt's wasm could not be loaded next to the module \(.+\); serve wasmqtt_bg\.wasm there, or call init\(url\) first/);
+    assert.match(got.refused, /^MqttUsageError: wasmqtt's wasm could not be loaded next to the module \(.+\); serve wasmqtt_bg\.wasm there, or call init\(\{ module_or_path: url \}\) first/);
     assert.equal(got.rejected, 'MqttUsageError');
     assert.equal(got.after, true);
   } finally {

@@ -66,7 +66,12 @@ impl Session {
     ) -> Result<(), UsageError> {
         handshake::validate_disconnect(&self.options, reason, &properties)?;
         if self.state == State::Connected && !self.nothing_in_flight() {
-            let deadline = now.after(self.options.connect_timeout);
+            // Asked again: the new DISCONNECT, the first deadline (repeated calls must not
+            // put the end off).
+            let deadline = match &self.ending {
+                Some(ending) => ending.deadline,
+                None => now.after(self.options.connect_timeout),
+            };
             self.ending = Some(Box::new(Ending { reason, properties, deadline }));
             return Ok(());
         }

@@ -286,7 +286,9 @@ class MqttClient {
     try {
       const [reason, properties] = disconnectArgs(options);
       this._endCallbacks.push(done);
-      this._driver.end(force === true, reason, properties);
+      // Under 3.x a DISCONNECT has neither, and MQTT.js leaves them out there.
+      const v5 = this._driver.v5();
+      this._driver.end(force === true, v5 ? reason : 0, v5 ? properties : EMPTY);
     } catch (e) {
       this._endCallbacks = this._endCallbacks.filter((d) => d !== done);
       return refuse(done, e);
@@ -316,6 +318,11 @@ class MqttClient {
 
   /** Connects again after `end()`, or now instead of after the backoff. */
   reconnect() {
+    if (this._endCallbacks.length > 0 && !this._ended) {
+      // An end() is under way (waiting for acknowledgements): it finishes first, as in MQTT.js.
+      this._reconnectAfterEnd = true;
+      return this;
+    }
     this._ended = false;
     this._driver.reconnect(this);
     return this;
@@ -532,6 +539,11 @@ class MqttClient {
     this._endCallbacks = [];
     this.emit('end');
     for (const done of callbacks) settle(done, null, undefined);
+    if (this._reconnectAfterEnd) {
+      this._reconnectAfterEnd = false;
+      // After this pump: the session has just ended within it.
+      queueMicrotask(() => this.reconnect());
+    }
   }
 
   onReauth() {
@@ -581,7 +593,8 @@ function mqttPacket(cmd, strings, numbers, payload, properties, v5) {
       if (cmd === 'suback' || v5) packet.granted = Array.from(numbers.subarray(1));
       break;
     case 'puback': case 'pubrec': case 'pubrel': case 'pubcomp':
-      Object.assign(packet, { messageId: first, reasonCode: second });
+      packet.messageId = first;
+      if (v5) packet.reasonCode = second;
       break;
     case 'disconnect': case 'auth':
       if (v5) packet.reasonCode = first;

@@ -185,7 +185,8 @@ impl Driver {
         pump(&self.shared);
     }
 
-    /// Queues a publish; its id for `onPublished`. With `now`, runs the output at once.
+    /// Queues a publish; its id for `onPublished`. With `now` (nobody waits for it), runs the
+    /// output at once; without, a QoS 0 publish is reported once its bytes have left.
     pub fn publish(
         &self,
         topic: String,
@@ -209,7 +210,8 @@ impl Driver {
             retain,
             properties,
         };
-        let qos0 = request.qos == QoS::AtMostOnce;
+        // Only a publish someone waits for (`now` is false then: its pump comes after).
+        let qos0 = request.qos == QoS::AtMostOnce && !now;
         let id = self.shared.core.borrow_mut().session.publish(host::now(), request);
         let id = id.map_err(|e| from_usage(&e))?;
         if qos0 {

@@ -36,12 +36,18 @@ pub(crate) struct Shared {
     drain_scheduled: std::cell::Cell<bool>,
     /// The IndexedDB store's bookkeeping (the `store` option), with what waits for a write.
     pub(crate) store: super::store::Store,
-    /// QoS 0 publishes not yet reported, by request id: their completion waits for their bytes.
+    /// QoS 0 publishes not yet reported, by request id (ascending): their completion waits for
+    /// their bytes.
     pub(crate) qos0: RefCell<Vec<u64>>,
-    /// QoS 0 publishes whose bytes wait in the outbox (or for the store): reported once it is
-    /// empty, so that `await publishAsync(…, { qos: 0 })` holds a producer back with the socket
-    /// (MQTT.js settles it from the stream's write callback).
-    unwritten: RefCell<Vec<f64>>,
+    /// QoS 0 publishes whose bytes have not left yet, with the count of bytes accepted up to
+    /// and with theirs: reported once that many have left (sent, or dropped with their
+    /// connection), so that `await publishAsync(…, { qos: 0 })` holds a producer back with the
+    /// socket (MQTT.js settles it from the stream's write callback).
+    unwritten: RefCell<std::collections::VecDeque<(u64, f64)>>,
+    /// Bytes the session has written since the client was made.
+    accepted: std::cell::Cell<u64>,
+    /// Of those, the bytes handed to a WebSocket or dropped with a connection that ended.
+    left: std::cell::Cell<u64>,
     /// The JS client object, told what happens; dropped once the session has ended and the
     /// store has nothing more to report, so that a client no one holds can be collected.
     pub(crate) sink: RefCell<Option<Sink>>,
@@ -87,7 +93,9 @@ impl Shared {
             store: super::store::Store::new(store_key),
             sink: RefCell::new(None),
             qos0: RefCell::new(Vec::new()),
-            unwritten: RefCell::new(Vec::new()),
+            unwritten: RefCell::new(std::collections::VecDeque::new()),
+            accepted: std::cell::Cell::new(0),
+            left: std::cell::Cell::new(0),
             ended: std::cell::Cell::new(false),
             topics: RefCell::new(Vec::new()),
             urls,
@@ -114,6 +122,9 @@ pub(crate) fn pump(shared: &Rc<Shared>) {
             break;
         }
         for t in transmits {
+            if let Transmit::Bytes(bytes) = &t {
+                shared.accepted.set(shared.accepted.get() + bytes.len() as u64);
+            }
             match t {
                 Transmit::Bytes(bytes) if shared.store.writes_ahead() => {
                     super::store::hold(shared, bytes);
@@ -132,18 +143,35 @@ pub(crate) fn pump(shared: &Rc<Shared>) {
     release_sink(shared);
 }
 
-/// Whether everything the session wrote has been handed to the WebSocket (or dropped with a
-/// connection that is gone).
-fn all_written(shared: &Shared) -> bool {
-    shared.outbox.borrow().is_empty() && !shared.store.holds_bytes()
+/// Counts bytes that left: handed to the WebSocket, or dropped with their connection.
+pub(crate) fn bytes_left(shared: &Shared, n: usize) {
+    shared.left.set(shared.left.get() + n as u64);
 }
 
-/// Reports the QoS 0 publishes whose bytes have left, once nothing waits.
+/// Drops what waits in the outbox (its connection is gone), counting it as gone.
+fn drop_outbox(shared: &Shared) {
+    let dropped: usize = shared.outbox.borrow().iter().map(Vec::len).sum();
+    shared.outbox.borrow_mut().clear();
+    bytes_left(shared, dropped);
+}
+
+/// Reports the QoS 0 publishes whose bytes have left.
 fn report_written(shared: &Shared) {
-    if shared.unwritten.borrow().is_empty() || !all_written(shared) {
+    let left = shared.left.get();
+    let mut written = Vec::new();
+    {
+        let mut unwritten = shared.unwritten.borrow_mut();
+        while let Some(&(mark, id)) = unwritten.front() {
+            if mark > left {
+                break;
+            }
+            unwritten.pop_front();
+            written.push(id);
+        }
+    }
+    if written.is_empty() {
         return;
     }
-    let written = std::mem::take(&mut *shared.unwritten.borrow_mut());
     if let Some(sink) = sink(shared) {
         for id in written {
             sink.on_published(id, 0, JsValue::UNDEFINED);
@@ -154,8 +182,9 @@ fn report_written(shared: &Shared) {
 /// Whether request `id` was a QoS 0 publish (forgetting it).
 fn was_qos0(shared: &Shared, id: u64) -> bool {
     let mut qos0 = shared.qos0.borrow_mut();
-    let Some(at) = qos0.iter().position(|&i| i == id) else { return false };
-    qos0.swap_remove(at);
+    // Request ids only grow, so the list is sorted.
+    let Ok(at) = qos0.binary_search(&id) else { return false };
+    qos0.remove(at);
     true
 }
 
@@ -185,7 +214,12 @@ fn perform(shared: &Rc<Shared>, transmit: Transmit) {
             if let Some(ws) = ws {
                 while let Some(bytes) = held.pop_front() {
                     let _ = ws.send_with_u8_array(&bytes);
+                    bytes_left(shared, bytes.len());
                 }
+            }
+            // No socket: what was held has nowhere to go.
+            while let Some(bytes) = held.pop_front() {
+                bytes_left(shared, bytes.len());
             }
             shared.drain_timer.borrow_mut().take();
             // A transformWsUrl still pending for this attempt must not open a socket later.
@@ -242,7 +276,7 @@ enum Drain {
 /// MQTT.js's one second past 512 KiB), so a fast producer cannot grow memory without bound.
 fn drain(shared: &Rc<Shared>, how: Drain) -> bool {
     let Some(ws) = shared.socket.borrow().as_ref().map(WsSocket::handle) else {
-        shared.outbox.borrow_mut().clear();
+        drop_outbox(shared);
         return false;
     };
     loop {
@@ -269,8 +303,9 @@ fn drain(shared: &Rc<Shared>, how: Drain) -> bool {
             outbox.pop_front()
         };
         let Some(message) = message else { return false };
+        bytes_left(shared, message.len());
         if let Err(e) = ws.send_with_u8_array(&message) {
-            shared.outbox.borrow_mut().clear();
+            drop_outbox(shared);
             let reason = js_sys::Error::from(e).message().as_string();
             shared.core.borrow_mut().session.handle_transport_closed(host::now(), None, reason);
             return true;
@@ -386,6 +421,7 @@ pub(crate) fn error_text(e: &JsValue) -> String {
 
 fn on_socket(weak: &Weak<Shared>, event: SocketEvent) {
     let Some(shared) = weak.upgrade() else { return };
+    let closed = matches!(event, SocketEvent::Closed { .. });
     {
         let mut core = shared.core.borrow_mut();
         let now = host::now();
@@ -396,6 +432,12 @@ fn on_socket(weak: &Weak<Shared>, event: SocketEvent) {
                 core.session.handle_transport_closed(now, code, reason);
             }
         }
+    }
+    if closed {
+        // The connection is gone: what waited for it must not reach the next one, whose first
+        // packet is CONNECT [MQTT-3.1.0-1], and the drain stops polling a closed socket.
+        drop_outbox(&shared);
+        shared.drain_timer.borrow_mut().take();
     }
     pump(&shared);
 }
@@ -423,6 +465,10 @@ fn arm_timer(shared: &Rc<Shared>) {
 /// (its failure would still be reported): nothing more comes until `reconnect()` gives it back.
 pub(crate) fn release_sink(shared: &Shared) {
     if shared.ended.get() && !shared.store.writing() {
+        // QoS 0 publishes still waiting for bytes that will never leave are settled now.
+        shared.left.set(shared.accepted.get());
+        report_written(shared);
+        shared.qos0.borrow_mut().clear();
         shared.sink.borrow_mut().take();
     }
 }
@@ -446,8 +492,9 @@ fn dispatch(shared: &Rc<Shared>, event: Event) {
         }
         Event::Message(m) => deliver(shared, &sink, &m),
         Event::Published { id, result } => match result {
-            Ok(_) if was_qos0(shared, id.0) && !all_written(shared) => {
-                shared.unwritten.borrow_mut().push(id.0 as f64);
+            // Its bytes were among this pump's transmits, counted in `accepted` already.
+            Ok(_) if was_qos0(shared, id.0) && shared.left.get() < shared.accepted.get() => {
+                shared.unwritten.borrow_mut().push_back((shared.accepted.get(), id.0 as f64));
             }
             Ok(code) => sink.on_published(id.0 as f64, code as u8, JsValue::UNDEFINED),
             Err(e) => {

@@ -405,9 +405,11 @@ function brokerUrl(url, options) {
   const host = stringField(options, 'hostname') ?? stringField(options, 'host');
   const port = intField(options, 'port', 0, 65535);
   const path = stringField(options, 'path');
+  // An IPv6 address goes in brackets in a URL.
+  const bracketed = host !== undefined && host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   if (url === undefined) {
     if (host === undefined) throw usage('connect needs a ws:// or wss:// URL, or a host option');
-    url = `${protocol ?? 'ws'}://${host}`;
+    url = `${protocol ?? 'ws'}://${bracketed}`;
   }
   if (typeof url !== 'string' || !(url.startsWith('ws://') || url.startsWith('wss://'))) {
     throw usage(`the URL must start with ws:// or wss://, got ${typeof url === 'string' ? JSON.stringify(url) : describe(url)}`);
@@ -420,12 +422,26 @@ function brokerUrl(url, options) {
     throw usage(`the URL ${JSON.stringify(url)} is not valid`);
   }
   if (protocol !== undefined) u.protocol = `${protocol}:`;
-  if (host !== undefined) u.hostname = host;
+  if (host !== undefined) {
+    // Setting a host the URL parser cannot take (a port or a path in it, a space) is silently
+    // ignored: refused here instead of connecting elsewhere.
+    let parsed;
+    try {
+      parsed = new URL(`ws://${bracketed}`);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.port !== '' || parsed.pathname !== '/' || parsed.username !== '') {
+      throw usage(`host ${JSON.stringify(host)} is not a host name`);
+    }
+    u.hostname = parsed.hostname;
+  }
   if (port) u.port = String(port);
   if (path !== undefined) {
+    // The path replaces the URL's path and query, as in MQTT.js.
     const query = path.indexOf('?');
     u.pathname = query < 0 ? path : path.slice(0, query);
-    if (query >= 0) u.search = path.slice(query);
+    u.search = query < 0 ? '' : path.slice(query);
   }
   return u.href;
 }

@@ -87,11 +87,6 @@ impl Store {
         self.busy.get()
     }
 
-    /// Whether bytes are held for a write under way.
-    pub(crate) fn holds_bytes(&self) -> bool {
-        !self.held.borrow().is_empty()
-    }
-
     /// Whether bytes wait for the write of the state they follow from.
     pub(crate) fn writes_ahead(&self) -> bool {
         self.key.is_some()
@@ -116,6 +111,8 @@ pub(crate) fn release_bytes_for_close(shared: &Shared) {
     while let Some(h) = held.pop_front() {
         if h.attempt == shared.attempt.get() {
             queue_bytes(&mut outbox, h.bytes);
+        } else {
+            super::driver::bytes_left(shared, h.bytes.len());
         }
     }
 }
@@ -130,9 +127,14 @@ fn release(shared: &Rc<Shared>, count: usize) {
     let covered = shared.store.covered.get();
     shared.store.covered.set(covered.saturating_sub(released.len()));
     let mut queued = false;
-    for h in released.into_iter().filter(|h| h.attempt == shared.attempt.get()) {
-        queue_bytes(&mut shared.outbox.borrow_mut(), h.bytes);
-        queued = true;
+    for h in released {
+        if h.attempt == shared.attempt.get() {
+            queue_bytes(&mut shared.outbox.borrow_mut(), h.bytes);
+            queued = true;
+        } else {
+            // Held for a connection that is gone.
+            super::driver::bytes_left(shared, h.bytes.len());
+        }
     }
     if queued {
         schedule_drain(shared);
@@ -298,7 +300,10 @@ fn start_after_load(shared: &Rc<Shared>) {
     }
     shared.store.ready.set(true);
     shared.store.dirty.set(false);
-    shared.core.borrow_mut().session.connect(host::now());
+    // Not if `end()` came while the store was read: the session ended before it began.
+    if !shared.ended.get() {
+        shared.core.borrow_mut().session.connect(host::now());
+    }
     pump(shared);
     save(shared);
 }

@@ -123,7 +123,7 @@ export interface IDisconnectPacket {
   properties: { reasonString?: string; serverReference?: string };
 }
 
-/** `end()`'s DISCONNECT (MQTT 5; 3.x sends reason code 0 without properties). */
+/** `end()`'s DISCONNECT under MQTT 5 (3.x has neither, and they are left out there). */
 export interface IDisconnectOptions {
   /** 0 (Normal disconnection) or 4 (Disconnect with Will Message), or another code a client may send. */
   reasonCode?: number;
@@ -166,6 +166,7 @@ export interface MqttClient {
   /** Disconnects once what is in flight is acknowledged; with `force`, at once and without
    *  DISCONNECT, so the broker publishes the will. */
   end(force?: boolean, options?: IDisconnectOptions, callback?: (error?: MqttError) => void): MqttClient;
+  end(force: boolean, callback: (error?: MqttError) => void): MqttClient;
   end(options: IDisconnectOptions, callback?: (error?: MqttError) => void): MqttClient;
   end(callback: (error?: MqttError) => void): MqttClient;
   on(event: 'connect', listener: (connack: IConnackPacket) => void): MqttClient;
