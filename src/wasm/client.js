@@ -367,13 +367,14 @@ class MqttClient {
         }
         const waiting = { correlation, resolve: done.resolve };
         this._requests.push(waiting);
-        timer = setTimeout(() => {
+        // On the client's timer (its Worker): a hidden tab throttles the page's own timers.
+        timer = this._driver.setTimer(timeout, () => {
           if (this._takeRequest(correlation)) done.reject(mqttError(TIMEOUT, -1, '', `no response within ${timeout} ms`));
-        }, timeout);
+        });
         waiting.timer = timer;
         this._driver.publish(t, p, qos, retain, bytes, true);
       } catch (e) {
-        clearTimeout(timer);
+        if (timer !== undefined) this._driver.cancelTimer(timer);
         this._takeRequest(correlation);
         done.reject(e);
       }
@@ -458,7 +459,7 @@ class MqttClient {
     if (this._requests.length && packet.properties.correlationData) {
       const waiting = this._takeRequest(packet.properties.correlationData);
       if (waiting) {
-        clearTimeout(waiting.timer);
+        this._driver.cancelTimer(waiting.timer);
         waiting.resolve({ topic, payload: packet.payload, packet });
       }
     }

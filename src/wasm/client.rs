@@ -5,12 +5,12 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use js_sys::{Promise, Uint8Array};
+use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::driver::{pump, Shared};
 use super::error::{from_usage, usage};
-use super::host;
+use super::host::{self, Timer};
 use super::js::{self, Plan, Sink};
 use crate::codec::properties::{properties_from_wire, PropertyContext};
 use crate::codec::{
@@ -26,6 +26,13 @@ use crate::topic::{TopicFilter, TopicName};
 #[wasm_bindgen(skip_typescript)]
 pub struct Driver {
     shared: Rc<Shared>,
+}
+
+/// Takes timer `id` out of the client's list, if it is still there.
+fn take_timer(shared: &Shared, id: u32) -> Option<Timer> {
+    let mut timers = shared.request_timers.borrow_mut();
+    let at = timers.iter().position(|(i, _)| *i == id)?;
+    Some(timers.swap_remove(at).1)
 }
 
 impl std::fmt::Debug for Driver {
@@ -308,6 +315,34 @@ impl Driver {
             properties,
         );
         ended.map_err(|e| from_usage(&e))
+    }
+
+    /// Calls `callback` once after `ms` milliseconds from the client's timer: the Worker,
+    /// which a hidden tab does not throttle as it throttles the page's own timers. Its id for
+    /// `cancelTimer`.
+    #[wasm_bindgen(js_name = setTimer)]
+    pub fn set_timer(&self, ms: f64, callback: Function) -> u32 {
+        let shared = &self.shared;
+        let id = shared.next_timer.get().wrapping_add(1);
+        shared.next_timer.set(id);
+        let weak = Rc::downgrade(shared);
+        let at = host::now().after(Duration::from_millis(ms.max(0.0) as u64));
+        let timer = Timer::at(at, move || {
+            let Some(shared) = weak.upgrade() else { return };
+            // Out of the list first: the callback may set or cancel timers.
+            let fired = take_timer(&shared, id);
+            if fired.is_some() {
+                let _ = callback.call0(&JsValue::NULL);
+            }
+        });
+        shared.request_timers.borrow_mut().push((id, timer));
+        id
+    }
+
+    /// Cancels a timer of `setTimer` (nothing if it has fired).
+    #[wasm_bindgen(js_name = cancelTimer)]
+    pub fn cancel_timer(&self, id: u32) {
+        drop(take_timer(&self.shared, id));
     }
 
     /// Connects again after `end()`, or now instead of after the backoff.

@@ -44,6 +44,9 @@ pub(crate) struct Shared {
     /// connection), so that `await publishAsync(…, { qos: 0 })` holds a producer back with the
     /// socket (MQTT.js settles it from the stream's write callback).
     unwritten: RefCell<std::collections::VecDeque<(u64, f64)>>,
+    /// `request()`'s timeouts, on the client's timer (see `Driver::set_timer`), by id.
+    pub(crate) request_timers: RefCell<Vec<(u32, Timer)>>,
+    pub(crate) next_timer: std::cell::Cell<u32>,
     /// Bytes the session has written since the client was made.
     accepted: std::cell::Cell<u64>,
     /// Of those, the bytes handed to a WebSocket or dropped with a connection that ended.
@@ -94,6 +97,8 @@ impl Shared {
             sink: RefCell::new(None),
             qos0: RefCell::new(Vec::new()),
             unwritten: RefCell::new(std::collections::VecDeque::new()),
+            request_timers: RefCell::new(Vec::new()),
+            next_timer: std::cell::Cell::new(0),
             accepted: std::cell::Cell::new(0),
             left: std::cell::Cell::new(0),
             ended: std::cell::Cell::new(false),
