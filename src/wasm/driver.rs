@@ -214,17 +214,14 @@ fn perform(shared: &Rc<Shared>, transmit: Transmit) {
             // What was written before the close (a DISCONNECT) still goes out, past the mark.
             // Taken whole and popped: a `VecDeque::drain` is 1 KB of wasm per element type.
             let mut held = std::mem::take(&mut *shared.outbox.borrow_mut());
+            // Sent now, or with no socket nowhere to go: either way it has left.
+            bytes_left(shared, held.iter().map(Vec::len).sum());
             // The handle first: no borrow is held while the browser is called.
             let ws = shared.socket.borrow().as_ref().map(WsSocket::handle);
             if let Some(ws) = ws {
                 while let Some(bytes) = held.pop_front() {
                     let _ = ws.send_with_u8_array(&bytes);
-                    bytes_left(shared, bytes.len());
                 }
-            }
-            // No socket: what was held has nowhere to go.
-            while let Some(bytes) = held.pop_front() {
-                bytes_left(shared, bytes.len());
             }
             shared.drain_timer.borrow_mut().take();
             // A transformWsUrl still pending for this attempt must not open a socket later.

@@ -109,11 +109,19 @@ pub(crate) fn release_bytes_for_close(shared: &Shared) {
     shared.store.covered.set(0);
     let mut outbox = shared.outbox.borrow_mut();
     while let Some(h) = held.pop_front() {
-        if h.attempt == shared.attempt.get() {
-            queue_bytes(&mut outbox, h.bytes);
-        } else {
-            super::driver::bytes_left(shared, h.bytes.len());
-        }
+        let_out(shared, &mut outbox, h);
+    }
+}
+
+/// Queues held bytes for the socket if they are the current connection's (true); bytes held
+/// for a connection that is gone are dropped, counted as gone.
+fn let_out(shared: &Shared, outbox: &mut VecDeque<Vec<u8>>, h: Held) -> bool {
+    if h.attempt == shared.attempt.get() {
+        queue_bytes(outbox, h.bytes);
+        true
+    } else {
+        super::driver::bytes_left(shared, h.bytes.len());
+        false
     }
 }
 
@@ -128,13 +136,7 @@ fn release(shared: &Rc<Shared>, count: usize) {
     shared.store.covered.set(covered.saturating_sub(released.len()));
     let mut queued = false;
     for h in released {
-        if h.attempt == shared.attempt.get() {
-            queue_bytes(&mut shared.outbox.borrow_mut(), h.bytes);
-            queued = true;
-        } else {
-            // Held for a connection that is gone.
-            super::driver::bytes_left(shared, h.bytes.len());
-        }
+        queued |= let_out(shared, &mut shared.outbox.borrow_mut(), h);
     }
     if queued {
         schedule_drain(shared);
